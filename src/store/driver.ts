@@ -1,0 +1,25 @@
+// The one seam between sharedcare and a database: PGlite embedded, or a PostgreSQL server.
+// Both speak the same SQL; everything above this file is driver-agnostic.
+
+export interface QueryResult<R> {
+  rows: R[];
+}
+
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Driver extends Queryable {
+  readonly name: 'pglite' | 'postgres';
+  /** Runs `fn` in one database transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Type OIDs read as raw strings by both drivers so they behave the same. */
+export const RAW_TYPES = {
+  int8: 20,
+  timestamptz: 1184,
+} as const;

@@ -1,0 +1,32 @@
+// Versioned schema migrations, applied in order, each in its own transaction, once.
+import type { Driver } from './driver.ts';
+import * as m001 from './migrations/001-initial.ts';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: m001.name, sql: m001.sql }];
+
+/** Brings the schema up to date; safe to call on every start and from several processes. */
+export async function migrate(driver: Driver): Promise<number[]> {
+  await driver.query(
+    'CREATE TABLE IF NOT EXISTS schema_migration (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    const done = await driver.transaction(async (tx) => {
+      // Serialise concurrent starters on one advisory lock.
+      await tx.query('SELECT pg_advisory_xact_lock(7262001)');
+      const { rows } = await tx.query('SELECT 1 FROM schema_migration WHERE version = $1', [migration.version]);
+      if (rows.length > 0) return false;
+      await tx.exec(migration.sql);
+      await tx.query('INSERT INTO schema_migration (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      return true;
+    });
+    if (done) applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,48 @@
+// Embedded PostgreSQL (WASM) for the zero-setup default and for fast isolated tests.
+import { PGlite } from '@electric-sql/pglite';
+import type { Driver, Queryable, QueryResult } from './driver.ts';
+import { RAW_TYPES } from './driver.ts';
+
+const raw = (v: string): string => v;
+
+export class PgliteDriver implements Driver {
+  readonly name = 'pglite' as const;
+  private readonly db: PGlite;
+
+  private constructor(db: PGlite) {
+    this.db = db;
+  }
+
+  /** Opens (creating if needed) a database in `dataDir`, or in memory when omitted. */
+  static async open(dataDir?: string): Promise<PgliteDriver> {
+    const db = await PGlite.create(dataDir ?? 'memory://', {
+      parsers: { [RAW_TYPES.int8]: raw, [RAW_TYPES.timestamptz]: raw },
+    });
+    return new PgliteDriver(db);
+  }
+
+  async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    const result = await this.db.query<R>(sql, params as unknown[] | undefined);
+    return { rows: result.rows };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.db.exec(sql);
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      const q: Queryable = {
+        query: async <R>(sql: string, params?: readonly unknown[]) => ({ rows: (await tx.query<R>(sql, params as unknown[] | undefined)).rows }),
+        exec: async (sql: string) => {
+          await tx.exec(sql);
+        },
+      };
+      return fn(q);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}

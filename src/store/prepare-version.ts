@@ -1,0 +1,50 @@
+// The CPU side of a write: validate, stamp meta, and extract index rows, before any SQL runs.
+import type { Resource } from '@medplum/fhirtypes';
+import type { Definitions } from '../fhir/definitions.ts';
+import type { SearchParamRegistry } from '../fhir/search-parameters.ts';
+import { assertValidResource } from '../fhir/validate.ts';
+import { extractIndexRows, type IndexRows } from './index-rows.ts';
+import type { PreparedVersion } from './write-resources.ts';
+
+export interface PrepareContext {
+  definitions: Definitions;
+  registry: SearchParamRegistry;
+  /** Skip structural validation (trusted internal loads only). */
+  skipValidation?: boolean;
+}
+
+/** Puts resourceType, id and meta first, as people expect to read them. */
+export function orderResource<T extends Resource>(content: T): T {
+  const { resourceType, id, meta, ...rest } = content as T & { meta?: unknown };
+  return { resourceType, ...(id !== undefined ? { id } : {}), ...(meta !== undefined ? { meta } : {}), ...rest } as unknown as T;
+}
+
+export function stampMeta(resource: Resource, id: string, versionId: number, lastUpdated: string): Resource {
+  const { versionId: _v, lastUpdated: _l, ...meta } = resource.meta ?? {};
+  return orderResource({ ...resource, id, meta: { versionId: String(versionId), lastUpdated, ...meta } } as Resource);
+}
+
+const EMPTY_ROWS: IndexRows = { personKey: null, tokens: [], strings: [], dates: [], quantities: [], references: [] };
+
+export function prepareVersion(
+  ctx: PrepareContext,
+  resource: Resource,
+  id: string,
+  versionId: number,
+  lastUpdated: string,
+  rid?: string,
+): PreparedVersion {
+  const content = stampMeta(resource, id, versionId, lastUpdated);
+  if (!ctx.skipValidation) assertValidResource(content);
+  const rows = extractIndexRows(
+    content as unknown as Record<string, unknown>,
+    ctx.registry,
+    ctx.definitions.patientCompartmentParams(resource.resourceType),
+  );
+  return { type: resource.resourceType, id, versionId, lastUpdated, deleted: false, content, rows, ...(rid ? { rid } : {}) };
+}
+
+/** A deletion keeps the person key so history stays in the person's shard. */
+export function prepareDeletion(type: string, id: string, versionId: number, lastUpdated: string, rid: string, personKey: string | null): PreparedVersion {
+  return { type, id, versionId, lastUpdated, deleted: true, content: null, rows: { ...EMPTY_ROWS, personKey }, rid };
+}

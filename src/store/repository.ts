@@ -1,0 +1,86 @@
+// The Repository port: what the rest of sharedcare may ask of persistence. One implementation
+// (SqlRepository) runs on either driver.
+import type { Resource } from '@medplum/fhirtypes';
+import type { SearchRequest } from './search/search-request.ts';
+
+/**
+ * Restrictions decided before the query and applied inside it (the access-control seam).
+ * Rows outside the filter behave exactly as if they did not exist.
+ */
+export interface AccessFilter {
+  /** Only resources in these persons' compartments (person keys). */
+  personKeys?: readonly string[];
+  /** With personKeys: also allow resources outside every compartment (Organization, Practitioner…). */
+  includeShared?: boolean;
+}
+
+export interface WriteResult {
+  resource: Resource;
+  /** created: a new resource; updated: a new version; unchanged: conditional create matched. */
+  outcome: 'created' | 'updated' | 'unchanged';
+}
+
+export interface UpdateOptions {
+  /** Expected current version (If-Match); mismatch → 412. */
+  ifMatch?: string;
+  /** Allow PUT to create a resource with a client-chosen id. */
+  allowCreate?: boolean;
+}
+
+export interface HistoryOptions {
+  since?: string;
+  at?: string;
+  count: number;
+  /** Keyset: entries strictly older than this (last_updated, rid, version) position. */
+  before?: string;
+}
+
+export interface HistoryEntry {
+  resource?: Resource;
+  type: string;
+  id: string;
+  versionId: number;
+  lastUpdated: string;
+  deleted: boolean;
+  /** 1 for the first version (POST), otherwise PUT or DELETE. */
+  method: 'POST' | 'PUT' | 'DELETE';
+}
+
+export interface HistoryPage {
+  entries: HistoryEntry[];
+  total?: number;
+  /** Cursor for the next (older) page, if any. */
+  next?: string;
+}
+
+export interface SearchMatch {
+  resource: Resource;
+  mode: 'match' | 'include' | 'outcome';
+}
+
+export interface SearchResult {
+  matches: SearchMatch[];
+  total?: number;
+  /** Query-string parameters for the next/previous page, already including the original query. */
+  next?: Array<[string, string]>;
+  previous?: Array<[string, string]>;
+  /** Warnings for the bundle (e.g. include results truncated). */
+  warnings: string[];
+}
+
+export interface Repository {
+  create(resource: Resource, options?: { ifNoneExist?: Array<[string, string]> }): Promise<WriteResult>;
+  /** Creates many plain resources in one set-based write (transaction bundles, imports). */
+  createMany(resources: readonly Resource[]): Promise<Resource[]>;
+  read(type: string, id: string, filter?: AccessFilter): Promise<Resource>;
+  vread(type: string, id: string, versionId: string, filter?: AccessFilter): Promise<Resource>;
+  update(resource: Resource, options?: UpdateOptions): Promise<WriteResult>;
+  conditionalUpdate(type: string, query: Array<[string, string]>, resource: Resource, options?: UpdateOptions): Promise<WriteResult>;
+  delete(type: string, id: string): Promise<void>;
+  history(type: string | undefined, id: string | undefined, options: HistoryOptions, filter?: AccessFilter): Promise<HistoryPage>;
+  search(request: SearchRequest, context: { owner: string; filter?: AccessFilter; query?: ReadonlyArray<[string, string]> }): Promise<SearchResult>;
+  /** Parses search parameters against this repository's search parameter registry. */
+  parseSearch(type: string, query: ReadonlyArray<[string, string]>, lenient?: boolean): SearchRequest;
+  /** Runs `fn` with a repository bound to one database transaction. */
+  transaction<T>(fn: (repo: Repository) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,213 @@
+// Compiles parsed search criteria into SQL predicates over the resource table and the index.
+// Values are always bound parameters; nothing from the request is spliced into SQL text.
+import { invalid } from '../../fhir/errors.ts';
+import { parseDateRange } from '../../fhir/date-range.ts';
+import type { SearchParamDef } from '../../fhir/search-parameters.ts';
+import { hash64 } from '../hash.ts';
+import { normalizeString, paramKey, referenceTarget, tokenKey, toTimestamp } from '../index-rows.ts';
+import type { AccessFilter } from '../repository.ts';
+import { PREFIXES, type Criterion, type Prefix } from './search-request.ts';
+
+/** Collects bound parameters and hands out their placeholders. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => '\\' + c);
+
+function splitPrefix(value: string, allowPrefix: boolean): { prefix: Prefix; rest: string } {
+  const p = value.slice(0, 2);
+  if (allowPrefix && (PREFIXES as readonly string[]).includes(p) && /^[a-z]{2}[-+\d.]/.test(value)) return { prefix: p as Prefix, rest: value.slice(2) };
+  return { prefix: 'eq', rest: value };
+}
+
+/**
+ * The predicate for a range against indexed [low, high) columns; bounds are bound only when used.
+ * See: https://hl7.org/fhir/R4/search.html#prefix
+ */
+function rangeCondition(prefix: Prefix, low: () => string, high: () => string, lowCol: string, highCol: string): string {
+  switch (prefix) {
+    case 'eq': case 'ap': return `${lowCol} >= ${low()} AND ${highCol} <= ${high()}`;
+    case 'ne': return `NOT (${lowCol} >= ${low()} AND ${highCol} <= ${high()})`;
+    case 'gt': return `${highCol} > ${high()}`;
+    case 'lt': return `${lowCol} < ${low()}`;
+    case 'ge': return `${highCol} > ${low()}`;
+    case 'le': return `${lowCol} < ${high()}`;
+    case 'sa': return `${lowCol} >= ${high()}`;
+    case 'eb': return `${highCol} <= ${low()}`;
+  }
+}
+
+function dateBounds(value: string, code: string): { prefix: Prefix; low: number; high: number } {
+  const { prefix, rest } = splitPrefix(value, true);
+  const range = parseDateRange(rest);
+  if (!range) throw invalid('SEARCH_DATE', `'${value}' is not a valid date for '${code}'`, code);
+  return { prefix, ...range };
+}
+
+function dateCondition(value: string, code: string, params: SqlParams, lowCol: string, highCol: string): string {
+  const { prefix, low, high } = dateBounds(value, code);
+  const ts = (ms: number): string => params.add(toTimestamp(ms)) + '::timestamptz';
+  if (prefix === 'ap') {
+    // ±10% of the distance from now, at least a day; any overlap counts. See: https://hl7.org/fhir/R4/search.html#prefix
+    const margin = Math.max(86_400_000, Math.abs(Date.now() - low) * 0.1);
+    return `${lowCol} < ${ts(high + margin)} AND ${highCol} > ${ts(low - margin)}`;
+  }
+  return rangeCondition(prefix, () => ts(low), () => ts(high), lowCol, highCol);
+}
+
+/** Implicit precision: "100" is [99.5, 100.5); "100.0" is [99.95, 100.05). */
+function numberBounds(text: string, code: string): { value: number; low: number; high: number } {
+  if (!/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw invalid('SEARCH_NUMBER', `'${text}' is not a number for '${code}'`, code);
+  const value = Number(text);
+  const [mantissa, exp] = text.toLowerCase().split('e');
+  const decimals = mantissa!.includes('.') ? mantissa!.split('.')[1]!.length : 0;
+  const half = 0.5 * 10 ** (-decimals + Number(exp ?? 0));
+  return { value, low: value - half, high: value + half };
+}
+
+function numberCondition(text: string, code: string, params: SqlParams): string {
+  const { prefix, rest } = splitPrefix(text, true);
+  const { value, low, high } = numberBounds(rest, code);
+  const n = (x: number): string => `${params.add(x)}::float8`;
+  switch (prefix) {
+    case 'eq': return `low >= ${n(low)} AND high < ${n(high)}`;
+    case 'ne': return `NOT (low >= ${n(low)} AND high < ${n(high)})`;
+    case 'gt': case 'sa': return `high > ${n(value)}`;
+    case 'lt': case 'eb': return `low < ${n(value)}`;
+    case 'ge': return `high >= ${n(value)}`;
+    case 'le': return `low <= ${n(value)}`;
+    case 'ap': return `low <= ${n(value + Math.abs(value) * 0.1)} AND high >= ${n(value - Math.abs(value) * 0.1)}`;
+  }
+}
+
+function tokenKeys(def: SearchParamDef, value: string, code = def.code): string[] {
+  const bar = value.indexOf('|');
+  if (bar < 0) return [tokenKey.code(code, value)];
+  const system = value.slice(0, bar);
+  const c = value.slice(bar + 1);
+  if (c === '') return [tokenKey.system(code, system)];
+  return [tokenKey.systemCode(code, system, c)];
+}
+
+const bigintArray = (params: SqlParams, keys: string[]): string => `${params.add(keys)}::bigint[]`;
+
+function sideTable(table: string, alias: string, param: number, params: SqlParams, condition: string): string {
+  return `${alias}.rid IN (SELECT rid FROM ${table} WHERE param = ${params.add(param)} AND (${condition}))`;
+}
+
+function referenceTargets(def: SearchParamDef, value: string): string[] {
+  if (/^[a-z]+:/.test(value) && !referenceTarget(value)) return [hash64(value)];
+  const target = referenceTarget(value);
+  if (target) return [hash64(target)];
+  if (!/^[A-Za-z0-9\-.]{1,64}$/.test(value)) throw invalid('SEARCH_REFERENCE', `'${value}' is not a valid reference for '${def.code}'`, def.code);
+  const types = def.targets.length > 0 ? def.targets : ['Patient'];
+  return types.map((t) => hash64(`${t}/${value}`));
+}
+
+function paramPredicate(alias: string, c: Extract<Criterion, { kind: 'param' }>, params: SqlParams): string {
+  const { def, modifier, values } = c;
+  const type = def.resourceType;
+  if (modifier === 'missing') {
+    const present = `${alias}.tokens @> ${bigintArray(params, [tokenKey.present(def.code)])}`;
+    return values[0] === 'true' ? `NOT (${present})` : present;
+  }
+  const param = paramKey(type, def.code);
+  switch (def.type) {
+    case 'token': {
+      if (modifier === 'text') {
+        const textParam = paramKey(type, `${def.code}:text`);
+        return sideTable('search_string', alias, textParam, params, values.map((v) => `value LIKE ${params.add(likeEscape(normalizeString(v)) + '%')}`).join(' OR '));
+      }
+      const keys = values.flatMap((v) => tokenKeys(def, v));
+      const match = `${alias}.tokens && ${bigintArray(params, keys)}`;
+      return modifier === 'not' ? `NOT (${match})` : match;
+    }
+    case 'string': {
+      if (modifier === 'exact') return `${alias}.tokens && ${bigintArray(params, values.map((v) => tokenKey.exact(def.code, v)))}`;
+      const pattern = (v: string): string => (modifier === 'contains' ? '%' : '') + likeEscape(normalizeString(v)) + '%';
+      return sideTable('search_string', alias, param, params, values.map((v) => `value LIKE ${params.add(pattern(v))}`).join(' OR '));
+    }
+    case 'uri':
+      return `${alias}.tokens && ${bigintArray(params, values.map((v) => tokenKey.uri(def.code, v)))}`;
+    case 'date':
+      return sideTable('search_date', alias, param, params, values.map((v) => dateCondition(v, def.code, params, 'low', 'high')).join(' OR '));
+    case 'number':
+      return sideTable('search_quantity', alias, param, params, values.map((v) => numberCondition(v, def.code, params)).join(' OR '));
+    case 'quantity':
+      return sideTable('search_quantity', alias, param, params, values.map((v) => quantityCondition(v, def.code, params)).join(' OR '));
+    case 'reference': {
+      if (modifier === 'identifier') {
+        const keys = values.flatMap((v) => tokenKeys(def, v, `${def.code}:identifier`));
+        return `${alias}.tokens && ${bigintArray(params, keys)}`;
+      }
+      const targets = values.flatMap((v) => referenceTargets(def, v));
+      return `${alias}.rid IN (SELECT rid FROM search_reference WHERE target = ANY(${bigintArray(params, targets)}) AND param = ${params.add(param)})`;
+    }
+  }
+}
+
+function quantityCondition(value: string, code: string, params: SqlParams): string {
+  const [num, system, unit, ...extra] = value.split('|');
+  if (extra.length > 0 || num === undefined) throw invalid('SEARCH_QUANTITY', `'${value}' is not a valid quantity for '${code}'`, code);
+  let condition = numberCondition(num, code, params);
+  if (unit) {
+    condition += system
+      ? ` AND unit_system_code = ${params.add(hash64(`${system}|${unit}`))}`
+      : ` AND unit_code = ${params.add(hash64(unit))}`;
+  }
+  return condition;
+}
+
+/** The key that identifies a row of `alias` as a reference target: person_key for Patients, else computed. */
+function selfKey(alias: string, type: string): string {
+  return type === 'Patient' ? `${alias}.person_key` : `sc_hash(${alias}.type || '/' || ${alias}.id)`;
+}
+
+let aliasCounter = 0;
+
+/** One criterion as a SQL predicate over `alias` (a row of `resource` of type `type`). */
+export function criterionPredicate(alias: string, type: string, c: Criterion, params: SqlParams): string {
+  switch (c.kind) {
+    case 'param':
+      return paramPredicate(alias, c, params);
+    case 'id': {
+      const match = `${alias}.id = ANY(${params.add(c.values)}::text[])`;
+      return c.not ? `NOT (${match})` : match;
+    }
+    case 'lastUpdated':
+      return '(' + c.values.map((v) => dateCondition(v, '_lastUpdated', params, `${alias}.last_updated`, `(${alias}.last_updated + interval '1 millisecond')`)).join(' OR ') + ')';
+    case 'chain': {
+      const inner = c.targetTypes.map((t, i) => {
+        const a = `c${++aliasCounter}`;
+        return `SELECT ${selfKey(a, t)} FROM resource ${a} WHERE ${a}.type = ${params.add(t)} AND NOT ${a}.deleted AND ${criterionPredicate(a, t, c.inner[i]!, params)}`;
+      });
+      return `${alias}.rid IN (SELECT rid FROM search_reference WHERE param = ${params.add(paramKey(type, c.def.code))} AND target IN (${inner.join(' UNION ALL ')}))`;
+    }
+    case 'has': {
+      const a = `h${++aliasCounter}`;
+      const innerSql = criterionPredicate(a, c.sourceType, c.inner, params);
+      return `${selfKey(alias, type)} IN (SELECT sr.target FROM search_reference sr JOIN resource ${a} ON ${a}.rid = sr.rid WHERE sr.param = ${params.add(paramKey(c.sourceType, c.refDef.code))} AND ${a}.type = ${params.add(c.sourceType)} AND NOT ${a}.deleted AND ${innerSql})`;
+    }
+  }
+}
+
+/** The access filter as SQL, so paging and totals never see hidden rows. */
+export function accessPredicate(alias: string, params: SqlParams, filter?: AccessFilter): string | undefined {
+  if (!filter?.personKeys) return undefined;
+  const scoped = `${alias}.person_key = ANY(${params.add(filter.personKeys)}::bigint[])`;
+  return filter.includeShared ? `(${scoped} OR ${alias}.person_key IS NULL)` : scoped;
+}
+
+/** The WHERE clause for a search on `type`, with an optional person-key filter (access seam). */
+export function whereClause(alias: string, type: string, criteria: readonly Criterion[], params: SqlParams, filter?: AccessFilter): string {
+  const parts = [`${alias}.type = ${params.add(type)}`, `NOT ${alias}.deleted`];
+  const access = accessPredicate(alias, params, filter);
+  if (access) parts.push(access);
+  for (const c of criteria) parts.push(criterionPredicate(alias, type, c, params));
+  return parts.join(' AND ');
+}

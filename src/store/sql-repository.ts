@@ -1,0 +1,222 @@
+// The Repository on SQL: create, read, vread, update, delete, history and search, each write in
+// one transaction with its index rows; conditional writes serialised per query with advisory locks.
+import { randomUUID } from 'node:crypto';
+import type { Resource } from '@medplum/fhirtypes';
+import { FhirError, invalid } from '../fhir/errors.ts';
+import { isValidId } from '../fhir/validate.ts';
+import type { Driver, Queryable } from './driver.ts';
+import { hash64 } from './hash.ts';
+import { readHistory } from './history.ts';
+import { orderResource, prepareDeletion, prepareVersion, type PrepareContext } from './prepare-version.ts';
+import type { AccessFilter, HistoryOptions, HistoryPage, Repository, SearchResult, UpdateOptions, WriteResult } from './repository.ts';
+import { parseSearch, type SearchLimits } from './search/parse-search.ts';
+import { DEFAULT_RUN_LIMITS, runSearch, type SearchRunLimits } from './search/run-search.ts';
+import type { SearchRequest } from './search/search-request.ts';
+import { accessPredicate, SqlParams, whereClause } from './search/search-sql.ts';
+import { writeVersions } from './write-resources.ts';
+
+export interface SqlRepositoryOptions extends PrepareContext {
+  searchLimits?: SearchLimits;
+  runLimits?: SearchRunLimits;
+}
+
+interface CurrentRow {
+  rid: string;
+  version_id: number;
+  deleted: boolean;
+  person_key: string | null;
+  content: Resource | null;
+}
+
+const notFound = (type: string, id: string): FhirError => new FhirError('not-found', 'STORE_NOT_FOUND', `${type}/${id} is not known`);
+
+export class SqlRepository implements Repository {
+  private readonly driver: Driver;
+  private readonly options: SqlRepositoryOptions;
+  private readonly tx: Queryable | undefined;
+
+  constructor(driver: Driver, options: SqlRepositoryOptions, tx?: Queryable) {
+    this.driver = driver;
+    this.options = options;
+    this.tx = tx;
+  }
+
+  /** Runs `fn` inside this repository's transaction, or a new one. */
+  private inTransaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    return this.tx ? fn(this.tx) : this.driver.transaction(fn);
+  }
+
+  private get q(): Queryable {
+    return this.tx ?? this.driver;
+  }
+
+  transaction<T>(fn: (repo: Repository) => Promise<T>): Promise<T> {
+    if (this.tx) return fn(this);
+    return this.driver.transaction((tx) => fn(new SqlRepository(this.driver, this.options, tx)));
+  }
+
+  private now(): string {
+    return new Date().toISOString();
+  }
+
+  async create(resource: Resource, options: { ifNoneExist?: Array<[string, string]> } = {}): Promise<WriteResult> {
+    return this.inTransaction(async (q) => {
+      if (options.ifNoneExist) {
+        const existing = await this.findUnique(q, resource.resourceType, options.ifNoneExist, 'If-None-Exist');
+        if (existing) return { resource: existing, outcome: 'unchanged' as const };
+      }
+      const version = prepareVersion(this.options, resource, randomUUID(), 1, this.now());
+      await writeVersions(q, [version]);
+      return { resource: version.content!, outcome: 'created' as const };
+    });
+  }
+
+  async createMany(resources: readonly Resource[]): Promise<Resource[]> {
+    const now = this.now();
+    const versions = resources.map((r) => prepareVersion(this.options, r, r.id && this.options.skipValidation ? r.id : randomUUID(), 1, now));
+    await this.inTransaction((q) => writeVersions(q, versions));
+    return versions.map((v) => v.content!);
+  }
+
+  /**
+   * Locks the query (so parallel identical conditional writes serialise), then finds at most one match.
+   * See: https://hl7.org/fhir/R4/http.html#ccreate
+   */
+  private async findUnique(q: Queryable, type: string, query: Array<[string, string]>, header: string): Promise<Resource | undefined> {
+    if (query.length === 0) throw invalid('STORE_CONDITION_EMPTY', `${header} needs search criteria`, header);
+    const canonical = [...query].sort(([a, x], [b, y]) => a.localeCompare(b) || x.localeCompare(y));
+    await q.query('SELECT pg_advisory_xact_lock($1::bigint)', [hash64(`${type}?${new URLSearchParams(canonical).toString()}`)]);
+    const request = parseSearch(type, query, this.searchOptions());
+    request.count = 2;
+    const params = new SqlParams();
+    const { rows } = await q.query<{ content: Resource }>(
+      `SELECT r.content FROM resource r WHERE ${whereClause('r', type, request.criteria, params)} LIMIT 2`,
+      params.values,
+    );
+    if (rows.length > 1) throw new FhirError('precondition', 'STORE_CONDITION_MULTIPLE', `${header} matched more than one ${type}`, header);
+    return rows[0] ? orderResource(rows[0].content) : undefined;
+  }
+
+  private searchOptions() {
+    return {
+      registry: this.options.registry,
+      isResourceType: (t: string) => this.options.definitions.isResourceType(t),
+      ...(this.options.searchLimits ? { limits: this.options.searchLimits } : {}),
+    };
+  }
+
+  private async current(q: Queryable, type: string, id: string, lock: boolean, filter?: AccessFilter): Promise<CurrentRow | undefined> {
+    const params = new SqlParams();
+    const access = accessPredicate('r', params, filter);
+    const { rows } = await q.query<CurrentRow>(
+      `SELECT r.rid, r.version_id, r.deleted, r.person_key, r.content FROM resource r
+       WHERE r.type = ${params.add(type)} AND r.id = ${params.add(id)}${access ? ` AND ${access}` : ''}${lock ? ' FOR UPDATE' : ''}`,
+      params.values,
+    );
+    return rows[0];
+  }
+
+  async read(type: string, id: string, filter?: AccessFilter): Promise<Resource> {
+    const row = await this.current(this.q, type, id, false, filter);
+    if (!row) throw notFound(type, id);
+    if (row.deleted) throw new FhirError('gone', 'STORE_DELETED', `${type}/${id} was deleted`);
+    return orderResource(row.content!);
+  }
+
+  async vread(type: string, id: string, versionId: string, filter?: AccessFilter): Promise<Resource> {
+    if (!/^\d{1,9}$/.test(versionId)) throw notFound(type, `${id}/_history/${versionId}`);
+    const row = await this.current(this.q, type, id, false, filter);
+    if (!row) throw notFound(type, id);
+    const version = Number(versionId);
+    let content = row.version_id === version ? row.content : undefined;
+    let deleted = row.version_id === version && row.deleted;
+    if (row.version_id !== version) {
+      const { rows } = await this.q.query<{ content: Resource | null; deleted: boolean }>(
+        'SELECT content, deleted FROM resource_history WHERE rid = $1 AND version_id = $2',
+        [row.rid, version],
+      );
+      if (!rows[0]) throw notFound(type, `${id}/_history/${versionId}`);
+      content = rows[0].content;
+      deleted = rows[0].deleted;
+    }
+    if (deleted || !content) throw new FhirError('gone', 'STORE_DELETED', `${type}/${id} version ${versionId} is a deletion`);
+    return orderResource(content);
+  }
+
+  async update(resource: Resource, options: UpdateOptions = {}): Promise<WriteResult> {
+    const { resourceType: type, id } = resource;
+    if (!id || !isValidId(id)) throw invalid('STORE_ID_INVALID', 'The resource id is missing or invalid', `${type}.id`);
+    return this.inTransaction(async (q) => {
+      const row = await this.current(q, type, id, true);
+      if (!row) {
+        if (!options.allowCreate) {
+          throw new FhirError('not-found', 'STORE_UPDATE_CREATE_DISABLED', `${type}/${id} does not exist and this server does not create resources on update`);
+        }
+        if (options.ifMatch) throw new FhirError('precondition', 'STORE_VERSION_CONFLICT', `${type}/${id} does not exist`, 'If-Match');
+        const version = prepareVersion(this.options, resource, id, 1, this.now());
+        await writeVersions(q, [version]);
+        return { resource: version.content!, outcome: 'created' as const };
+      }
+      return this.writeNewVersion(q, row, resource, options.ifMatch);
+    });
+  }
+
+  private async writeNewVersion(q: Queryable, row: CurrentRow, resource: Resource, ifMatch?: string): Promise<WriteResult> {
+    if (ifMatch !== undefined && ifMatch !== String(row.version_id)) {
+      throw new FhirError('precondition', 'STORE_VERSION_CONFLICT', `Version ${ifMatch} is not the current version (${row.version_id})`, 'If-Match');
+    }
+    const version = prepareVersion(this.options, resource, resource.id!, row.version_id + 1, this.now(), row.rid);
+    await writeVersions(q, [version]);
+    return { resource: version.content!, outcome: 'updated' };
+  }
+
+  async conditionalUpdate(type: string, query: Array<[string, string]>, resource: Resource, options: UpdateOptions = {}): Promise<WriteResult> {
+    return this.inTransaction(async (q) => {
+      const match = await this.findUnique(q, type, query, 'conditional update');
+      if (!match) {
+        if (resource.id) return this.update(resource, { ...options, allowCreate: true });
+        const version = prepareVersion(this.options, resource, randomUUID(), 1, this.now());
+        await writeVersions(q, [version]);
+        return { resource: version.content!, outcome: 'created' as const };
+      }
+      if (resource.id && resource.id !== match.id) {
+        throw invalid('STORE_ID_MISMATCH', `The resource id does not match the resource found (${type}/${match.id})`, `${type}.id`);
+      }
+      const row = (await this.current(q, type, match.id!, true))!;
+      return this.writeNewVersion(q, row, { ...resource, id: match.id } as Resource, options.ifMatch);
+    });
+  }
+
+  async delete(type: string, id: string): Promise<void> {
+    await this.inTransaction(async (q) => {
+      const row = await this.current(q, type, id, true);
+      if (!row) throw notFound(type, id);
+      if (row.deleted) return;
+      await writeVersions(q, [prepareDeletion(type, id, row.version_id + 1, this.now(), row.rid, row.person_key)]);
+    });
+  }
+
+  async history(type: string | undefined, id: string | undefined, options: HistoryOptions, filter?: AccessFilter): Promise<HistoryPage> {
+    if (type && id) {
+      const row = await this.current(this.q, type, id, false, filter);
+      if (!row) throw notFound(type, id);
+      return readHistory(this.q, { rid: row.rid }, options, filter);
+    }
+    return readHistory(this.q, type ? { type } : {}, options, filter);
+  }
+
+  async search(request: SearchRequest, context: { owner: string; filter?: AccessFilter; query?: ReadonlyArray<[string, string]> }): Promise<SearchResult> {
+    return runSearch(this.q, request, {
+      owner: context.owner,
+      query: context.query ?? [],
+      paramsOf: (t) => this.options.registry.list(t),
+      limits: this.options.runLimits ?? DEFAULT_RUN_LIMITS,
+      ...(context.filter ? { filter: context.filter } : {}),
+    });
+  }
+
+  /** Parses search parameters with this repository's registry and limits. */
+  parseSearch(type: string, query: ReadonlyArray<[string, string]>, lenient = false): SearchRequest {
+    return parseSearch(type, query, { ...this.searchOptions(), lenient });
+  }
+}
