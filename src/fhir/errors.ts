@@ -10,6 +10,8 @@ export const ERROR_CATEGORIES = [
   'forbidden',
   'unauthenticated',
   'unsupported',
+  'unsupported-media',
+  'not-allowed',
   'not-acceptable',
   'too-large',
   'busy',
@@ -36,6 +38,8 @@ export class FhirError extends Error {
   readonly category: ErrorCategory;
   readonly code: string;
   readonly issues: Issue[];
+  /** Position of the failing item when the error came from a set-based write. */
+  entryIndex?: number;
 
   constructor(category: ErrorCategory, code: string, message: string, expression?: string[] | string, more: Issue[] = []) {
     super(message);
@@ -67,6 +71,8 @@ const ISSUE_TYPES: Record<ErrorCategory, string> = {
   forbidden: 'forbidden',
   unauthenticated: 'login',
   unsupported: 'not-supported',
+  'unsupported-media': 'not-supported',
+  'not-allowed': 'not-supported',
   'not-acceptable': 'not-supported',
   'too-large': 'too-costly',
   busy: 'throttled',

@@ -9,10 +9,12 @@ export class PgDriver implements Driver {
   readonly name = 'postgres' as const;
   private readonly pool: pg.Pool;
 
-  constructor(connectionString: string, poolSize = 10) {
+  /** `schema` isolates a database user of the server (tests run one schema per file). */
+  constructor(connectionString: string, poolSize = 10, schema?: string) {
     this.pool = new pg.Pool({
       connectionString,
       max: poolSize,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === RAW_TYPES.int8 || oid === RAW_TYPES.timestamptz ? raw : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,

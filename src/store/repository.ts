@@ -2,6 +2,7 @@
 // (SqlRepository) runs on either driver.
 import type { Resource } from '@medplum/fhirtypes';
 import type { SearchRequest } from './search/search-request.ts';
+import type { EverythingOptions } from './everything.ts';
 
 /**
  * Restrictions decided before the query and applied inside it (the access-control seam).
@@ -25,6 +26,8 @@ export interface UpdateOptions {
   ifMatch?: string;
   /** Allow PUT to create a resource with a client-chosen id. */
   allowCreate?: boolean;
+  /** Both the current and the new version must lie within it. */
+  filter?: AccessFilter;
 }
 
 export interface HistoryOptions {
@@ -69,16 +72,18 @@ export interface SearchResult {
 }
 
 export interface Repository {
-  create(resource: Resource, options?: { ifNoneExist?: Array<[string, string]> }): Promise<WriteResult>;
-  /** Creates many plain resources in one set-based write (transaction bundles, imports). */
-  createMany(resources: readonly Resource[]): Promise<Resource[]>;
+  create(resource: Resource, options?: { ifNoneExist?: Array<[string, string]>; filter?: AccessFilter }): Promise<WriteResult>;
+  /** Creates many plain resources in one set-based write (transaction bundles, imports); a given id is kept. */
+  createMany(resources: readonly Resource[], filter?: AccessFilter): Promise<Resource[]>;
   read(type: string, id: string, filter?: AccessFilter): Promise<Resource>;
   vread(type: string, id: string, versionId: string, filter?: AccessFilter): Promise<Resource>;
   update(resource: Resource, options?: UpdateOptions): Promise<WriteResult>;
   conditionalUpdate(type: string, query: Array<[string, string]>, resource: Resource, options?: UpdateOptions): Promise<WriteResult>;
-  delete(type: string, id: string): Promise<void>;
+  delete(type: string, id: string, filter?: AccessFilter): Promise<void>;
   history(type: string | undefined, id: string | undefined, options: HistoryOptions, filter?: AccessFilter): Promise<HistoryPage>;
   search(request: SearchRequest, context: { owner: string; filter?: AccessFilter; query?: ReadonlyArray<[string, string]> }): Promise<SearchResult>;
+  /** Patient $everything: the person's compartment, paged, with referenced shared resources. */
+  everything(patientId: string, options: EverythingOptions, filter?: AccessFilter): Promise<SearchResult>;
   /** Parses search parameters against this repository's search parameter registry. */
   parseSearch(type: string, query: ReadonlyArray<[string, string]>, lenient?: boolean): SearchRequest;
   /** Runs `fn` with a repository bound to one database transaction. */

@@ -13,7 +13,8 @@ import { parseSearch, type SearchLimits } from './search/parse-search.ts';
 import { DEFAULT_RUN_LIMITS, runSearch, type SearchRunLimits } from './search/run-search.ts';
 import type { SearchRequest } from './search/search-request.ts';
 import { accessPredicate, SqlParams, whereClause } from './search/search-sql.ts';
-import { writeVersions } from './write-resources.ts';
+import { patientEverything, type EverythingOptions } from './everything.ts';
+import { writeVersions, type PreparedVersion } from './write-resources.ts';
 
 export interface SqlRepositoryOptions extends PrepareContext {
   searchLimits?: SearchLimits;
@@ -30,6 +31,23 @@ interface CurrentRow {
 
 const notFound = (type: string, id: string): FhirError => new FhirError('not-found', 'STORE_NOT_FOUND', `${type}/${id} is not known`);
 
+/** Database conditions a client can cause become FhirErrors; anything else stays a fault. */
+function translateDatabaseError(err: unknown): unknown {
+  const code = (err as { code?: unknown }).code;
+  if (code === '23505') return new FhirError('conflict', 'STORE_DUPLICATE_ID', 'A resource with this id already exists');
+  if (code === '40001' || code === '40P01') return new FhirError('busy', 'STORE_CONTENTION', 'The database was busy with a conflicting change; retry');
+  return err;
+}
+
+/** A write must land inside the caller's filter, as a read would have to. */
+function assertWritable(version: PreparedVersion, filter?: AccessFilter): PreparedVersion {
+  const keys = filter?.personKeys;
+  if (!keys) return version;
+  const key = version.rows.personKey;
+  if (key === null ? filter.includeShared : keys.includes(key)) return version;
+  throw new FhirError('forbidden', 'POLICY_COMPARTMENT', `This ${version.type} is outside the records the access token may write`);
+}
+
 export class SqlRepository implements Repository {
   private readonly driver: Driver;
   private readonly options: SqlRepositoryOptions;
@@ -43,7 +61,9 @@ export class SqlRepository implements Repository {
 
   /** Runs `fn` inside this repository's transaction, or a new one. */
   private inTransaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-    return this.tx ? fn(this.tx) : this.driver.transaction(fn);
+    return (this.tx ? fn(this.tx) : this.driver.transaction(fn)).catch((err: unknown) => {
+      throw translateDatabaseError(err);
+    });
   }
 
   private get q(): Queryable {
@@ -59,21 +79,28 @@ export class SqlRepository implements Repository {
     return new Date().toISOString();
   }
 
-  async create(resource: Resource, options: { ifNoneExist?: Array<[string, string]> } = {}): Promise<WriteResult> {
+  async create(resource: Resource, options: { ifNoneExist?: Array<[string, string]>; filter?: AccessFilter } = {}): Promise<WriteResult> {
     return this.inTransaction(async (q) => {
       if (options.ifNoneExist) {
-        const existing = await this.findUnique(q, resource.resourceType, options.ifNoneExist, 'If-None-Exist');
+        const existing = await this.findUnique(q, resource.resourceType, options.ifNoneExist, 'If-None-Exist', options.filter);
         if (existing) return { resource: existing, outcome: 'unchanged' as const };
       }
-      const version = prepareVersion(this.options, resource, randomUUID(), 1, this.now());
+      const version = assertWritable(prepareVersion(this.options, resource, randomUUID(), 1, this.now()), options.filter);
       await writeVersions(q, [version]);
       return { resource: version.content!, outcome: 'created' as const };
     });
   }
 
-  async createMany(resources: readonly Resource[]): Promise<Resource[]> {
+  async createMany(resources: readonly Resource[], filter?: AccessFilter): Promise<Resource[]> {
     const now = this.now();
-    const versions = resources.map((r) => prepareVersion(this.options, r, r.id && this.options.skipValidation ? r.id : randomUUID(), 1, now));
+    const versions = resources.map((r, i) => {
+      try {
+        return assertWritable(prepareVersion(this.options, r, r.id ?? randomUUID(), 1, now), filter);
+      } catch (err) {
+        if (err instanceof FhirError) err.entryIndex = i;
+        throw err;
+      }
+    });
     await this.inTransaction((q) => writeVersions(q, versions));
     return versions.map((v) => v.content!);
   }
@@ -82,7 +109,7 @@ export class SqlRepository implements Repository {
    * Locks the query (so parallel identical conditional writes serialise), then finds at most one match.
    * See: https://hl7.org/fhir/R4/http.html#ccreate
    */
-  private async findUnique(q: Queryable, type: string, query: Array<[string, string]>, header: string): Promise<Resource | undefined> {
+  private async findUnique(q: Queryable, type: string, query: Array<[string, string]>, header: string, filter?: AccessFilter): Promise<Resource | undefined> {
     if (query.length === 0) throw invalid('STORE_CONDITION_EMPTY', `${header} needs search criteria`, header);
     const canonical = [...query].sort(([a, x], [b, y]) => a.localeCompare(b) || x.localeCompare(y));
     await q.query('SELECT pg_advisory_xact_lock($1::bigint)', [hash64(`${type}?${new URLSearchParams(canonical).toString()}`)]);
@@ -90,7 +117,7 @@ export class SqlRepository implements Repository {
     request.count = 2;
     const params = new SqlParams();
     const { rows } = await q.query<{ content: Resource }>(
-      `SELECT r.content FROM resource r WHERE ${whereClause('r', type, request.criteria, params)} LIMIT 2`,
+      `SELECT r.content FROM resource r WHERE ${whereClause('r', type, request.criteria, params, filter)} LIMIT 2`,
       params.values,
     );
     if (rows.length > 1) throw new FhirError('precondition', 'STORE_CONDITION_MULTIPLE', `${header} matched more than one ${type}`, header);
@@ -147,35 +174,36 @@ export class SqlRepository implements Repository {
     const { resourceType: type, id } = resource;
     if (!id || !isValidId(id)) throw invalid('STORE_ID_INVALID', 'The resource id is missing or invalid', `${type}.id`);
     return this.inTransaction(async (q) => {
-      const row = await this.current(q, type, id, true);
+      const row = await this.current(q, type, id, true, options.filter);
       if (!row) {
         if (!options.allowCreate) {
           throw new FhirError('not-found', 'STORE_UPDATE_CREATE_DISABLED', `${type}/${id} does not exist and this server does not create resources on update`);
         }
         if (options.ifMatch) throw new FhirError('precondition', 'STORE_VERSION_CONFLICT', `${type}/${id} does not exist`, 'If-Match');
-        const version = prepareVersion(this.options, resource, id, 1, this.now());
+        const version = assertWritable(prepareVersion(this.options, resource, id, 1, this.now()), options.filter);
         await writeVersions(q, [version]);
         return { resource: version.content!, outcome: 'created' as const };
       }
-      return this.writeNewVersion(q, row, resource, options.ifMatch);
+      return this.writeNewVersion(q, row, resource, options);
     });
   }
 
-  private async writeNewVersion(q: Queryable, row: CurrentRow, resource: Resource, ifMatch?: string): Promise<WriteResult> {
+  private async writeNewVersion(q: Queryable, row: CurrentRow, resource: Resource, options: UpdateOptions): Promise<WriteResult> {
+    const { ifMatch } = options;
     if (ifMatch !== undefined && ifMatch !== String(row.version_id)) {
       throw new FhirError('precondition', 'STORE_VERSION_CONFLICT', `Version ${ifMatch} is not the current version (${row.version_id})`, 'If-Match');
     }
-    const version = prepareVersion(this.options, resource, resource.id!, row.version_id + 1, this.now(), row.rid);
+    const version = assertWritable(prepareVersion(this.options, resource, resource.id!, row.version_id + 1, this.now(), row.rid), options.filter);
     await writeVersions(q, [version]);
     return { resource: version.content!, outcome: 'updated' };
   }
 
   async conditionalUpdate(type: string, query: Array<[string, string]>, resource: Resource, options: UpdateOptions = {}): Promise<WriteResult> {
     return this.inTransaction(async (q) => {
-      const match = await this.findUnique(q, type, query, 'conditional update');
+      const match = await this.findUnique(q, type, query, 'conditional update', options.filter);
       if (!match) {
-        if (resource.id) return this.update(resource, { ...options, allowCreate: true });
-        const version = prepareVersion(this.options, resource, randomUUID(), 1, this.now());
+        if (resource.id) return new SqlRepository(this.driver, this.options, q).update(resource, { ...options, allowCreate: true });
+        const version = assertWritable(prepareVersion(this.options, resource, randomUUID(), 1, this.now()), options.filter);
         await writeVersions(q, [version]);
         return { resource: version.content!, outcome: 'created' as const };
       }
@@ -183,13 +211,13 @@ export class SqlRepository implements Repository {
         throw invalid('STORE_ID_MISMATCH', `The resource id does not match the resource found (${type}/${match.id})`, `${type}.id`);
       }
       const row = (await this.current(q, type, match.id!, true))!;
-      return this.writeNewVersion(q, row, { ...resource, id: match.id } as Resource, options.ifMatch);
+      return this.writeNewVersion(q, row, { ...resource, id: match.id } as Resource, options);
     });
   }
 
-  async delete(type: string, id: string): Promise<void> {
+  async delete(type: string, id: string, filter?: AccessFilter): Promise<void> {
     await this.inTransaction(async (q) => {
-      const row = await this.current(q, type, id, true);
+      const row = await this.current(q, type, id, true, filter);
       if (!row) throw notFound(type, id);
       if (row.deleted) return;
       await writeVersions(q, [prepareDeletion(type, id, row.version_id + 1, this.now(), row.rid, row.person_key)]);
@@ -213,6 +241,11 @@ export class SqlRepository implements Repository {
       limits: this.options.runLimits ?? DEFAULT_RUN_LIMITS,
       ...(context.filter ? { filter: context.filter } : {}),
     });
+  }
+
+  async everything(patientId: string, options: EverythingOptions, filter?: AccessFilter): Promise<SearchResult> {
+    await this.read('Patient', patientId, filter);
+    return patientEverything(this.q, patientId, options, filter);
   }
 
   /** Parses search parameters with this repository's registry and limits. */

@@ -1,0 +1,73 @@
+// Bearer tokens: issued by the instance key, verified on every /fhir request except metadata.
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { FhirError } from '../../fhir/errors.ts';
+import { type InstanceKey, SIGNING_ALG } from './instance-key.ts';
+import { parseScopes, type ResourceScope } from './smart-scopes.ts';
+
+export const TOKEN_ISSUER = 'urn:sharedcare:instance';
+export const TOKEN_AUDIENCE = 'urn:sharedcare:fhir';
+
+/** Who is calling, as far as the token says. Users, roles and purposes arrive with governance. */
+export interface Principal {
+  subject: string;
+  scope: string;
+  scopes: ResourceScope[];
+  /** Patient context for `patient/` scopes. */
+  patient?: string;
+  role?: string;
+  organization?: string;
+}
+
+export interface IssueOptions {
+  subject?: string;
+  scope: string;
+  patient?: string;
+  role?: string;
+  organization?: string;
+  expiresInSeconds?: number;
+}
+
+export async function issueToken(key: InstanceKey, options: IssueOptions): Promise<string> {
+  const claims: Record<string, unknown> = { scope: options.scope };
+  if (options.patient) claims.patient = options.patient;
+  if (options.role) claims.role = options.role;
+  if (options.organization) claims.org = options.organization;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'JWT' })
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TOKEN_AUDIENCE)
+    .setSubject(options.subject ?? 'local-tool')
+    .setIssuedAt()
+    .setJti(crypto.randomUUID())
+    .setExpirationTime(`${options.expiresInSeconds ?? 3600}s`)
+    .sign(key.privateKey);
+}
+
+const unauthenticated = (message: string): FhirError => new FhirError('unauthenticated', 'AUTH_TOKEN', message);
+
+/** Verifies the `Authorization` header value; throws 401 for anything but a valid bearer token. */
+export async function authenticate(key: InstanceKey, header: string | undefined): Promise<Principal> {
+  const m = /^Bearer\s+([A-Za-z0-9\-_.]+)$/i.exec(header ?? '');
+  if (!m) throw unauthenticated('A bearer token is required (Authorization: Bearer <token>)');
+  try {
+    const { payload } = await jwtVerify(m[1]!, key.publicKey, {
+      algorithms: [SIGNING_ALG],
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
+      requiredClaims: ['exp', 'sub'],
+    });
+    const scope = typeof payload.scope === 'string' ? payload.scope : '';
+    return {
+      subject: payload.sub!,
+      scope,
+      scopes: parseScopes(scope),
+      ...(typeof payload.patient === 'string' ? { patient: payload.patient } : {}),
+      ...(typeof payload.role === 'string' ? { role: payload.role } : {}),
+      ...(typeof payload.org === 'string' ? { organization: payload.org } : {}),
+    };
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) throw unauthenticated('The access token has expired');
+    if (err instanceof errors.JOSEError) throw unauthenticated('The access token is not valid for this server');
+    throw err;
+  }
+}

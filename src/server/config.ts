@@ -1,0 +1,89 @@
+// Configuration: defaults that need nothing, then an optional JSON file, then environment
+// variables, then command-line flags. Documented in docs/configuration.md.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Embedded database and instance key live here. */
+  dataDir: string;
+  /** PostgreSQL server; when absent the embedded PGlite database in dataDir is used. */
+  databaseUrl?: string;
+  databasePoolSize: number;
+  /** Load a synthetic demo population on first start. */
+  demo: boolean;
+  demoPeople: number;
+  /** Public FHIR base URL for links; derived from the request Host when absent. */
+  baseUrl?: string;
+  keyFile: string;
+  allowUpdateCreate: boolean;
+  bodyLimitBytes: number;
+  maxJsonDepth: number;
+  maxBundleEntries: number;
+  logLevel: string;
+}
+
+export const DEFAULT_CONFIG: Omit<Config, 'keyFile'> = {
+  port: 8080,
+  host: '127.0.0.1',
+  dataDir: './data',
+  databasePoolSize: 10,
+  demo: true,
+  demoPeople: 200,
+  allowUpdateCreate: false,
+  bodyLimitBytes: 16 * 1024 * 1024,
+  maxJsonDepth: 64,
+  maxBundleEntries: 10_000,
+  logLevel: 'info',
+};
+
+type Env = Record<string, string | undefined>;
+
+const ENV: Array<[keyof Config, string, 'number' | 'string' | 'boolean']> = [
+  ['port', 'SHAREDCARE_PORT', 'number'],
+  ['host', 'SHAREDCARE_HOST', 'string'],
+  ['dataDir', 'SHAREDCARE_DATA_DIR', 'string'],
+  ['databaseUrl', 'DATABASE_URL', 'string'],
+  ['databasePoolSize', 'SHAREDCARE_DB_POOL', 'number'],
+  ['demo', 'SHAREDCARE_DEMO', 'boolean'],
+  ['demoPeople', 'SHAREDCARE_DEMO_PEOPLE', 'number'],
+  ['baseUrl', 'SHAREDCARE_BASE_URL', 'string'],
+  ['keyFile', 'SHAREDCARE_KEY_FILE', 'string'],
+  ['allowUpdateCreate', 'SHAREDCARE_UPDATE_CREATE', 'boolean'],
+  ['bodyLimitBytes', 'SHAREDCARE_BODY_LIMIT', 'number'],
+  ['maxJsonDepth', 'SHAREDCARE_MAX_JSON_DEPTH', 'number'],
+  ['maxBundleEntries', 'SHAREDCARE_MAX_BUNDLE_ENTRIES', 'number'],
+  ['logLevel', 'SHAREDCARE_LOG_LEVEL', 'string'],
+];
+
+function coerce(name: string, raw: string, kind: 'number' | 'string' | 'boolean'): unknown {
+  if (kind === 'string') return raw;
+  if (kind === 'boolean') {
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    throw new Error(`${name} must be true or false`);
+  }
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number`);
+  return n;
+}
+
+/** Builds the configuration; `overrides` come from command-line flags. Throws on bad values. */
+export function loadConfig(overrides: Partial<Config> = {}, env: Env = process.env): Config {
+  const file = env.SHAREDCARE_CONFIG ?? (existsSync('sharedcare.config.json') ? 'sharedcare.config.json' : undefined);
+  const fromFile = file ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Config>) : {};
+  const fromEnv: Partial<Config> = {};
+  for (const [key, name, kind] of ENV) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== '') (fromEnv as Record<string, unknown>)[key] = coerce(name, raw, kind);
+  }
+  const merged = { ...DEFAULT_CONFIG, ...fromFile, ...fromEnv, ...stripUndefined(overrides) } as Config;
+  merged.dataDir = resolve(merged.dataDir);
+  merged.keyFile = resolve(merged.keyFile ?? join(merged.dataDir, 'instance-key.jwk'));
+  return merged;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,49 @@
+// The FHIR REST layer's own request and response: HTTP frameworks adapt to these, so every
+// interaction is a plain function testable without sockets.
+import type { Resource } from '@medplum/fhirtypes';
+import type { Definitions } from '../fhir/definitions.ts';
+import type { SearchParamRegistry } from '../fhir/search-parameters.ts';
+import type { Repository } from '../store/repository.ts';
+import type { Principal } from './auth/tokens.ts';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface FhirRequest {
+  method: HttpMethod;
+  /** Path segments after the FHIR base, e.g. ['Patient', '123', '_history', '2']. */
+  segments: string[];
+  query: Array<[string, string]>;
+  /** Header lookup by lower-case name. */
+  header(name: string): string | undefined;
+  body?: unknown;
+  /** Absolute FHIR base URL without a trailing slash, e.g. http://localhost:8080/fhir */
+  baseUrl: string;
+  principal: Principal;
+  requestId: string;
+}
+
+export interface FhirResponse {
+  status: number;
+  body?: Resource;
+  headers?: Record<string, string>;
+}
+
+export interface ServerSettings {
+  /** PUT to an unknown id creates it (FHIR "update as create"); off by default. */
+  allowUpdateCreate: boolean;
+  /** Most entries accepted in one batch or transaction Bundle. */
+  maxBundleEntries: number;
+  /** Resources per `$everything` page when `_count` is not given. */
+  everythingPageSize: number;
+}
+
+export const DEFAULT_SERVER_SETTINGS: ServerSettings = { allowUpdateCreate: false, maxBundleEntries: 10_000, everythingPageSize: 1000 };
+
+export interface FhirContext {
+  repo: Repository;
+  definitions: Definitions;
+  registry: SearchParamRegistry;
+  settings: ServerSettings;
+}
+
+export type Interaction = (req: FhirRequest, ctx: FhirContext) => Promise<FhirResponse>;

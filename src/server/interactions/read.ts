@@ -1,0 +1,10 @@
+// read: GET [base]/[type]/[id]. See: https://hl7.org/fhir/R4/http.html#read
+import type { Interaction } from '../fhir-request.ts';
+import { access, etagOf, versionHeaders } from '../rest-semantics.ts';
+
+export const read: Interaction = async (req, ctx) => {
+  const [type, id] = req.segments as [string, string];
+  const resource = await ctx.repo.read(type, id, access(req, type, 'r'));
+  if (req.header('if-none-match') === etagOf(resource)) return { status: 304, headers: versionHeaders(resource, req.baseUrl) };
+  return { status: 200, body: resource, headers: versionHeaders(resource, req.baseUrl) };
+};

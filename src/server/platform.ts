@@ -1,0 +1,48 @@
+// The composition root: opens the database, migrates, loads the FHIR definitions and the instance
+// key, and wires the repository and FHIR context. Passed explicitly; no globals.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDefinitions, type Definitions } from '../fhir/definitions.ts';
+import { createSearchParamRegistry, type SearchParamRegistry } from '../fhir/search-parameters.ts';
+import type { Driver } from '../store/driver.ts';
+import { migrate } from '../store/migrate.ts';
+import { PgDriver } from '../store/pg-driver.ts';
+import { PgliteDriver } from '../store/pglite-driver.ts';
+import { SqlRepository } from '../store/sql-repository.ts';
+import { loadOrCreateInstanceKey, type InstanceKey } from './auth/instance-key.ts';
+import type { Config } from './config.ts';
+import { DEFAULT_SERVER_SETTINGS, type FhirContext } from './fhir-request.ts';
+
+export interface Platform {
+  config: Config;
+  driver: Driver;
+  definitions: Definitions;
+  registry: SearchParamRegistry;
+  repo: SqlRepository;
+  fhir: FhirContext;
+  key: InstanceKey;
+  close(): Promise<void>;
+}
+
+export async function openDriver(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>, inMemory = false): Promise<Driver> {
+  if (config.databaseUrl) return new PgDriver(config.databaseUrl, config.databasePoolSize);
+  if (inMemory) return PgliteDriver.open();
+  mkdirSync(config.dataDir, { recursive: true });
+  return PgliteDriver.open(join(config.dataDir, 'pglite'));
+}
+
+export async function createPlatform(config: Config, options: { driver?: Driver } = {}): Promise<Platform> {
+  const driver = options.driver ?? (await openDriver(config));
+  await migrate(driver);
+  const definitions = loadDefinitions();
+  const registry = createSearchParamRegistry(definitions);
+  const repo = new SqlRepository(driver, { definitions, registry });
+  const key = await loadOrCreateInstanceKey(config.keyFile);
+  const fhir: FhirContext = {
+    repo,
+    definitions,
+    registry,
+    settings: { ...DEFAULT_SERVER_SETTINGS, allowUpdateCreate: config.allowUpdateCreate, maxBundleEntries: config.maxBundleEntries },
+  };
+  return { config, driver, definitions, registry, repo, fhir, key, close: () => driver.close() };
+}

@@ -1,0 +1,64 @@
+// Routes a FhirRequest to its interaction by method and path shape. The HTTP adapter and the
+// batch/transaction processor both dispatch through here.
+import { FhirError } from '../fhir/errors.ts';
+import type { FhirContext, FhirRequest, FhirResponse, Interaction } from './fhir-request.ts';
+import { capabilities } from './interactions/capabilities.ts';
+import { create } from './interactions/create.ts';
+import { remove } from './interactions/delete.ts';
+import { history } from './interactions/history.ts';
+import { patch } from './interactions/patch.ts';
+import { read } from './interactions/read.ts';
+import { searchType } from './interactions/search-type.ts';
+import { batchOrTransaction } from './interactions/transaction.ts';
+import { conditionalUpdate, update } from './interactions/update.ts';
+import { vread } from './interactions/vread.ts';
+import { patientEverythingOperation } from './operations/everything.ts';
+import { validateOperation } from './operations/validate.ts';
+import { requireType } from './rest-semantics.ts';
+
+const notAllowed = (req: FhirRequest): FhirError =>
+  new FhirError('not-allowed', 'HTTP_METHOD', `${req.method} is not allowed on /${req.segments.join('/')}`);
+
+function route(req: FhirRequest, ctx: FhirContext): Interaction {
+  const s = req.segments;
+  const m = req.method === 'HEAD' ? 'GET' : req.method;
+  if (s.length === 0) {
+    if (m === 'POST') return batchOrTransaction;
+    throw notAllowed(req);
+  }
+  if (s[0] === 'metadata' && s.length === 1) {
+    if (m === 'GET') return capabilities;
+    throw notAllowed(req);
+  }
+  if (s[0] === '_history' && s.length === 1 && m === 'GET') return history;
+  const type = requireType(ctx, s[0]);
+  if (s.length === 1) {
+    if (m === 'GET') return searchType;
+    if (m === 'POST') return create;
+    if (m === 'PUT' && req.query.length > 0) return conditionalUpdate;
+    throw notAllowed(req);
+  }
+  if (s.length === 2) {
+    if (s[1] === '_search' && m === 'POST') return searchType;
+    if (s[1] === '_history' && m === 'GET') return history;
+    if (s[1] === '$validate' && m === 'POST') return validateOperation;
+    if (s[1]!.startsWith('$') || s[1]!.startsWith('_')) throw new FhirError('not-found', 'HTTP_UNKNOWN_OPERATION', `Unknown operation or path '${s[1]}' on ${type}`);
+    if (m === 'GET') return read;
+    if (m === 'PUT') return update;
+    if (m === 'PATCH') return patch;
+    if (m === 'DELETE') return remove;
+    throw notAllowed(req);
+  }
+  if (s.length === 3 && s[2] === '_history' && m === 'GET') return history;
+  if (s.length === 3 && s[2] === '$everything' && type === 'Patient' && m === 'GET') return patientEverythingOperation;
+  if (s.length === 4 && s[2] === '_history' && m === 'GET') return vread;
+  throw new FhirError('not-found', 'HTTP_UNKNOWN_PATH', `No FHIR interaction at /${s.join('/')}`);
+}
+
+/** Handles one FHIR request; errors propagate as FhirError for the caller to map. */
+export async function dispatch(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
+  const response = await route(req, ctx)(req, ctx);
+  if (req.method !== 'HEAD') return response;
+  const { body: _body, ...headOnly } = response;
+  return headOnly;
+}

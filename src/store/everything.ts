@@ -1,0 +1,70 @@
+// Patient $everything: every resource in the person's compartment (one index scan on person_key),
+// paged by rid, plus the shared resources they reference (practitioners, organisations…).
+// See: https://hl7.org/fhir/R4/patient-operation-everything.html
+import type { Resource } from '@medplum/fhirtypes';
+import type { Queryable } from './driver.ts';
+import { personKeyOf } from './hash.ts';
+import { orderResource } from './prepare-version.ts';
+import type { AccessFilter, SearchMatch, SearchResult } from './repository.ts';
+import { referenceTarget, toTimestamp } from './index-rows.ts';
+import { accessPredicate, SqlParams } from './search/search-sql.ts';
+import { parseDateRange } from '../fhir/date-range.ts';
+import { invalid } from '../fhir/errors.ts';
+
+export interface EverythingOptions {
+  count: number;
+  after?: string;
+  since?: string;
+  types?: readonly string[];
+}
+
+/** Collects `Type/id` strings of every literal reference in a resource. */
+export function collectReferences(value: unknown, out: Set<string>): void {
+  if (Array.isArray(value)) {
+    for (const v of value) collectReferences(v, out);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, v] of Object.entries(value)) {
+      if (key === 'reference' && typeof v === 'string') {
+        const target = referenceTarget(v);
+        if (target) out.add(target);
+      } else if (typeof v === 'object') collectReferences(v, out);
+    }
+  }
+}
+
+export async function patientEverything(q: Queryable, patientId: string, options: EverythingOptions, filter?: AccessFilter): Promise<SearchResult> {
+  const params = new SqlParams();
+  const conditions = [`r.person_key = ${params.add(personKeyOf(patientId))}`, 'NOT r.deleted'];
+  const access = accessPredicate('r', params, filter);
+  if (access) conditions.push(access);
+  if (options.types?.length) conditions.push(`r.type = ANY(${params.add(options.types)}::text[])`);
+  if (options.since) {
+    const since = parseDateRange(options.since);
+    if (!since) throw invalid('EVERYTHING_SINCE', '_since must be an instant', '_since');
+    conditions.push(`r.last_updated >= ${params.add(toTimestamp(since.low))}::timestamptz`);
+  }
+  if (options.after) conditions.push(`r.rid > ${params.add(options.after)}`);
+  const { rows } = await q.query<{ rid: string; content: Resource }>(
+    `SELECT r.rid, r.content FROM resource r WHERE ${conditions.join(' AND ')} ORDER BY r.rid LIMIT ${options.count + 1}`,
+    params.values,
+  );
+  const page = rows.slice(0, options.count);
+  const matches: SearchMatch[] = page.map((r) => ({ resource: orderResource(r.content), mode: 'match' }));
+  const inPage = new Set(matches.map((m) => `${m.resource.resourceType}/${m.resource.id}`));
+  const referenced = new Set<string>();
+  for (const m of matches) collectReferences(m.resource, referenced);
+  const shared = [...referenced].filter((t) => !inPage.has(t));
+  if (shared.length > 0) {
+    const p2 = new SqlParams();
+    const types = p2.add(shared.map((t) => t.split('/')[0]));
+    const ids = p2.add(shared.map((t) => t.split('/')[1]));
+    const { rows: sharedRows } = await q.query<{ content: Resource }>(
+      `SELECT r.content FROM resource r JOIN unnest(${types}::text[], ${ids}::text[]) AS t(type, id) ON r.type = t.type AND r.id = t.id
+       WHERE NOT r.deleted AND r.person_key IS NULL`,
+      p2.values,
+    );
+    for (const r of sharedRows) matches.push({ resource: orderResource(r.content), mode: 'include' });
+  }
+  const last = page[page.length - 1];
+  return { matches, warnings: [], ...(rows.length > options.count && last ? { next: [['_cursor', last.rid]] } : {}) };
+}
