@@ -27,3 +27,27 @@ export const CHILD_PROTECTION_PLAN_CODES = {
   lookedAfterChild: '764841000000100',
   unbornChildProtectionPlan: '818901000000100',
 } as const;
+
+/** Prefix of `Meta.source` URIs naming the system a record came from, e.g. `urn:sharedcare:source:mosaic-nottinghamshire`. */
+export const SOURCE_SYSTEM_PREFIX = 'urn:sharedcare:source:';
+/** Prefix of identifier systems for a source system's local ids, e.g. `urn:sharedcare:id:mosaic-nottinghamshire:person`. */
+export const LOCAL_IDENTIFIER_PREFIX = 'urn:sharedcare:id:';
+/** Prefix of sharedcare's own small code systems where no national one exists, e.g. safeguarding enquiry category. */
+export const SHAREDCARE_CODE_SYSTEM_PREFIX = 'urn:sharedcare:codesystem:';
+export const GMC_NUMBER_SYSTEM = 'https://fhir.hl7.org.uk/Id/gmc-number';
+/** ONS GSS code of a local authority, e.g. E10000024 Nottinghamshire. */
+export const ONS_GSS_CODE_SYSTEM = 'http://statistics.data.gov.uk/id/statistical-geography';
+export const V3_ROLE_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-RoleCode';
+export const V3_ACT_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
+export const ORGANIZATION_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/organization-type';
+/** Adult social care code systems derived from DHSC Client Level Data (Interweave, Yorkshire & Humber). */
+export const INTERWEAVE_CODE_SYSTEMS = {
+  supportReason: 'https://fhir.interweavedigital.nhs.uk/CodeSystem/Interweave-SocialCareSupportReason',
+  serviceCategory: 'https://fhir.interweavedigital.nhs.uk/CodeSystem/Interweave-SocialCareServiceCategory',
+  serviceType: 'https://fhir.interweavedigital.nhs.uk/CodeSystem/Interweave-SocialCareServiceType',
+  assessmentType: 'https://fhir.interweavedigital.nhs.uk/CodeSystem/Interweave-SocialCareAssessmentType',
+  assessmentOutcome: 'https://fhir.interweavedigital.nhs.uk/CodeSystem/Interweave-SocialCareAssessmentOutcome',
+  contactReason: 'https://fhir.interweavedigital.nhs.uk/CodeSystem/Interweave-SocialCareContactReason',
+  supportRole: 'https://fhir.interweavedigital.nhs.uk/CodeSystem/Interweave-SocialCareSupportRole',
+  flagCategory: 'https://fhir.interweavedigital.nhs.uk/CodeSystem/Interweave-FlagCategory',
+} as const;
