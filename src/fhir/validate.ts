@@ -4,6 +4,7 @@ import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError, type Issue } from './errors.ts';
 import { isValidNhsNumber } from './nhs-number.ts';
+import { requiredBindingIssues } from './required-bindings.ts';
 import {
   NHS_NUMBER_SYSTEM,
   NHS_NUMBER_VERIFICATION_EXTENSION,
@@ -46,7 +47,7 @@ export function assertValidResource(resource: Resource): void {
       });
     }
   }
-  issues.push(...ukCoreIssues(resource));
+  issues.push(...requiredBindingIssues(resource), ...ukCoreIssues(resource));
   if (issues.length > 0) throw FhirError.fromIssues('invalid', 'FHIR_VALIDATION', issues);
 }
 
