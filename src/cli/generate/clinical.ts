@@ -52,7 +52,7 @@ function ageBand(age: number): AgeBand {
 
 function historyStartOf(context: RecordContext): number {
   const { person } = context;
-  return Math.max(person.birthDay, addYears(person.endDay, person.heavy ? -20 : -8));
+  return Math.max(person.birthDay, addYears(person.endDay, person.heavy ? -10 : -8));
 }
 
 /** Writes the person's clinical history into their bundle and returns their long-term conditions. */
@@ -73,7 +73,7 @@ function chronicConditions(context: RecordContext): ChronicCondition[] {
   const { person, random } = context;
   const band = ageBand(person.age);
   // Over-85s and heavy people carry more long-term conditions (multimorbidity).
-  const boost = person.heavy ? 2.2 : person.age >= 85 ? 1.3 : 1;
+  const boost = person.heavy ? 1.4 : person.age >= 85 ? 1.3 : 1;
   return CHRONIC_CONDITIONS.filter((c) => (!c.sex || c.sex === person.sex) && random.chance(Math.min(0.9, c.prevalence[band] * boost)));
 }
 
@@ -123,7 +123,7 @@ function acuteRatePerYear(age: number): number {
 function addAcuteEpisodes(context: RecordContext, historyStart: number, conditions: readonly ChronicCondition[]): void {
   const { person, random } = context;
   const years = (person.endDay - historyStart) / 365.25;
-  const count = random.poisson(acuteRatePerYear(person.age) * years * (person.heavy ? 1.5 : 1));
+  const count = random.poisson(acuteRatePerYear(person.age) * years);
   const band = ageBand(person.age);
   const weighted = ACUTE_PROBLEMS.filter((p) => p.weight[band] > 0).map((p) => ({ value: p, weight: p.weight[band] }));
   const hasCopd = conditions.some((c) => c.code === '13645005');
