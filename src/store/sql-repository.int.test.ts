@@ -1,7 +1,7 @@
 // Repository conformance: written once, run on PGlite and (with TEST_DATABASE_URL) PostgreSQL.
 import type { Observation, Patient, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { DRIVER_NAME, openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { loadDefinitions } from '../fhir/definitions.ts';
 import { FhirError } from '../fhir/errors.ts';
 import { createSearchParamRegistry } from '../fhir/search-parameters.ts';
@@ -30,7 +30,7 @@ async function failure(promise: Promise<unknown>): Promise<FhirError> {
 
 const patient = (family: string, extra: Partial<Patient> = {}): Patient => ({ resourceType: 'Patient', name: [{ family }], ...extra });
 
-describe(`repository on ${db ? db.driver.name : process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'}`, () => {
+describe(`repository on ${DRIVER_NAME}`, () => {
   it('creates with a server id and version 1, ignoring client meta', async () => {
     const { resource, outcome } = await repo.create({
       ...patient('Ahmed'),
