@@ -177,7 +177,8 @@ export class SqlRepository implements Repository {
       const row = await this.current(q, type, id, true, options.filter);
       if (!row) {
         if (!options.allowCreate) {
-          throw new FhirError('not-found', 'STORE_UPDATE_CREATE_DISABLED', `${type}/${id} does not exist and this server does not create resources on update`);
+          // R4 http.html#update: 405 when the resource did not exist and client-defined ids are not allowed.
+          throw new FhirError('not-allowed', 'STORE_UPDATE_CREATE_DISABLED', `${type}/${id} does not exist and this server does not create resources on update`);
         }
         if (options.ifMatch) throw new FhirError('precondition', 'STORE_VERSION_CONFLICT', `${type}/${id} does not exist`, 'If-Match');
         const version = assertWritable(prepareVersion(this.options, resource, id, 1, this.now()), options.filter);
