@@ -65,7 +65,8 @@ export function addAdultSocialCare(context: SocialCareContext, conditions: reado
   const worker = random.pick(team.staff.slice(1));
   const earliest = Math.max(addYears(person.birthDay, 18), person.endDay - 8 * 365);
   const start = random.int(Math.min(earliest, person.endDay - 60), person.endDay - 60);
-  const end = person.deathDay !== undefined ? person.deathDay + random.int(3, 20) : undefined;
+  // The council closes the case a few days after it hears of the death.
+  const end = person.deathDay !== undefined ? Math.min(person.deathDay + random.int(3, 20), person.asOfDay) : undefined;
 
   const carer = random.chance(person.age >= 65 ? 0.6 : 0.35) ? addCarer(context) : undefined;
   const supportReason = context.bundle.add<Condition>({
@@ -137,7 +138,7 @@ function requester(context: SocialCareContext, theCase: Case): Reference<Organiz
 
 function addContactsAndAssessments(context: SocialCareContext, theCase: Case, episode: Reference<EpisodeOfCare>): void {
   const { random } = context;
-  const last = theCase.end ?? context.person.endDay;
+  const last = context.person.endDay;
   const first = random.weighted([{ value: CONTACT_REASONS.assessment, weight: 5 }, { value: CONTACT_REASONS.hospitalDischarge, weight: 4 },
     { value: CONTACT_REASONS.welfare, weight: 2 }]);
   addTask(context, { code: CLD_EVENTS.request, status: 'completed', owner: theCase.team, authoredOn: theCase.start, start: theCase.start,
@@ -233,7 +234,7 @@ function addCarePlan(context: SocialCareContext, theCase: Case, services: Refere
 function addReviews(context: SocialCareContext, theCase: Case, episode: Reference<EpisodeOfCare>): void {
   const { person, random } = context;
   let day = theCase.start + random.int(42, 120);
-  const last = theCase.end ?? person.endDay;
+  const last = person.endDay;
   while (day < last) {
     addTask(context, { code: CLD_EVENTS.review, status: 'completed', owner: theCase.team, authoredOn: day, start: day, end: day,
       outcome: random.chance(0.75) ? OUTCOMES.noChange : OUTCOMES.toReassessment, episode });
@@ -250,7 +251,7 @@ function addReviews(context: SocialCareContext, theCase: Case, episode: Referenc
 
 function addSafeguarding(context: SocialCareContext, theCase: Case): void {
   const { person, random } = context;
-  const last = theCase.end ?? person.endDay;
+  const last = person.endDay;
   const start = random.int(Math.min(theCase.start + 30, last), last);
   const open = theCase.end === undefined && random.chance(0.3);
   const end = open ? undefined : Math.min(start + random.int(14, 120), last);

@@ -45,7 +45,8 @@ export function addChildrensSocialCare(context: SocialCareContext, status: Child
   const team = status === 'child-protection-plan' ? teams[1] : status === 'looked-after' ? teams[2] : disabled ? teams[3] : teams[0];
   const worker = random.pick(team.staff.slice(1));
   const coordinator = team.staff[0];
-  const referralDay = random.int(Math.min(Math.max(person.birthDay + 14, person.endDay - 4 * 365), person.endDay - 30), person.endDay - 30);
+  const latest = Math.max(person.birthDay, person.endDay - 30);
+  const referralDay = random.int(Math.min(Math.max(person.birthDay + 14, person.endDay - 4 * 365), latest), latest);
   const closed = status === 'child-in-need' && random.chance(0.2);
   const end = closed ? random.int(referralDay + 60, referralDay + 400) : undefined;
   const episodeEnd = end !== undefined && end < person.endDay ? end : undefined;
@@ -61,7 +62,7 @@ export function addChildrensSocialCare(context: SocialCareContext, status: Child
     ...(episodeEnd !== undefined ? { end: episodeEnd } : {}) });
 
   const council = sharedReference('Organization', person.area.council.id, person.area.council.name);
-  const flagStart = Math.min(referralDay + random.int(10, 45), person.endDay - 1);
+  const flagStart = Math.max(referralDay, Math.min(referralDay + random.int(10, 45), person.endDay - 1));
   const statusConcept = planCode ? planConcept(planCode) : concept(CHILDRENS_FLAGS.childInNeed);
   addFlag(context, { code: statusConcept, category: concept(RECORD_CATEGORIES.childrensSocialCare), start: flagStart,
     ...(episodeEnd !== undefined ? { end: episodeEnd } : {}), author: council });

@@ -81,10 +81,15 @@ function dayBetween(context: RecordContext, from: number, to: number): number {
   return to <= from ? from : context.random.int(from, to);
 }
 
+/** Keeps a day within the person's life and before the "as of" day. */
+function withinRecord(context: RecordContext, day: number): number {
+  return Math.min(Math.max(day, context.person.birthDay), context.person.endDay);
+}
+
 function addChronicCondition(context: RecordContext, condition: ChronicCondition, historyStart: number): void {
   const { person, random } = context;
   const earliest = Math.max(addYears(person.birthDay, person.age < 18 ? 1 : 18), historyStart - 3650);
-  const onset = dayBetween(context, Math.min(earliest, person.endDay - 30), person.endDay - 30);
+  const onset = withinRecord(context, dayBetween(context, Math.min(earliest, person.endDay - 30), person.endDay - 30));
   const recorder = gpRecorder(context);
   const reference = addCondition(context, { recorder, code: condition, onset });
   const medicines = condition.medications.filter((_, i) => i === 0 || random.chance(0.5));
@@ -142,7 +147,8 @@ function addAcuteEpisode(context: RecordContext, problem: AcuteProblem, day: num
     const telephone = random.chance(0.3);
     const encounter = addEncounter(context, { recorder, classCode: telephone ? 'VR' : 'AMB',
       type: telephone ? ENCOUNTER_TYPES.telephone : ENCOUNTER_TYPES.consultation, start: day, reason: problem });
-    const condition = addCondition(context, { recorder, code: problem, onset: day - random.int(0, 5), abatement: day + random.int(5, 21), encounter });
+    const condition = addCondition(context, { recorder, code: problem, onset: withinRecord(context, day - random.int(0, 5)),
+      abatement: withinRecord(context, day + random.int(5, 21)), encounter });
     if (!telephone && random.chance(0.6)) {
       addMeasurement(context, recorder, VITALS.temperature, 'vital-signs', day, encounter, 0.6);
       addMeasurement(context, recorder, VITALS.heartRate, 'vital-signs', day, encounter, 8);
@@ -154,11 +160,11 @@ function addAcuteEpisode(context: RecordContext, problem: AcuteProblem, day: num
   }
   const recorder = hospitalRecorder(context);
   const admitted = problem.setting === 'admission';
-  const days = admitted ? random.int(2, person.age >= 80 ? 21 : 9) : 0;
+  const days = admitted ? Math.min(random.int(2, person.age >= 80 ? 21 : 9), person.endDay - day) : 0;
   const encounter = addEncounter(context, { recorder, classCode: admitted ? 'IMP' : 'EMER',
     type: admitted ? ENCOUNTER_TYPES.admission : ENCOUNTER_TYPES.emergency, start: day, days, reason: problem,
     ...(admitted && person.age >= 80 && random.chance(0.2) ? { discharge: { code: '85', text: 'Non-NHS run care home' } } : {}) });
-  addCondition(context, { recorder, code: problem, onset: day, abatement: day + days + random.int(7, 42), encounter });
+  addCondition(context, { recorder, code: problem, onset: day, abatement: withinRecord(context, day + days + random.int(7, 42)), encounter });
   addEmergencyObservations(context, recorder, day, encounter);
   if (admitted) {
     for (const lab of ['haemoglobin', 'whiteCells', 'sodium', 'potassium', 'creatinine'] as const) {

@@ -123,6 +123,28 @@ describe('generatePopulation', () => {
     expect(new Set(all).size).toBe(all.length);
   });
 
+  it('dates nothing before birth or after the "as of" day (or death)', () => {
+    const starts = (r: Record<string, any>): (string | undefined)[] => [
+      r.period?.start, r.onsetDateTime, r.recordedDate, r.effectiveDateTime, r.occurrenceDateTime, r.authoredOn,
+      r.executionPeriod?.start, r.occurrencePeriod?.start, ...(r.resourceType === 'Encounter' ? [r.period?.end] : []),
+      ...(r.resourceType === 'Condition' ? [r.abatementDateTime] : []),
+    ];
+    for (const bundle of people) {
+      const patient = patientOf(bundle);
+      const died = (patient.deceasedDateTime ?? '2025-06-30').slice(0, 10);
+      for (const resource of resourcesOf(bundle).slice(1)) {
+        // The council closes a case (review outcome "NFA - Deceased") after it hears of the death.
+        const closure = resource.resourceType === 'Task' && resource.businessStatus?.coding?.[0]?.code === 'NFA-D';
+        const last = closure ? '2025-06-30' : died;
+        for (const date of starts(resource)) {
+          if (!date) continue;
+          expect(date.slice(0, 10) >= (patient.birthDate as string), `${resource.resourceType} ${date} before ${patient.birthDate}`).toBe(true);
+          expect(date.slice(0, 10) <= last, `${resource.resourceType} ${date} after ${last}`).toBe(true);
+        }
+      }
+    }
+  });
+
   it('writes about 30–60 clinical resources per ordinary person and about 300 for heavy people', () => {
     // Two heavy people in 400 are spread evenly: indexes 199 and 399.
     const sizes = people.map((b) => b.entry?.length ?? 0);

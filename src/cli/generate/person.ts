@@ -29,6 +29,8 @@ export interface Person {
   readonly deathDay?: number;
   /** Last day anything can be recorded: the "as of" day, or the day of death. */
   readonly endDay: number;
+  /** The day the synthetic world is "as of"; nothing is recorded after it. */
+  readonly asOfDay: number;
   readonly age: number;
   readonly ethnicity: EthnicCategory;
   readonly nameGroup: NameGroup;
@@ -105,7 +107,7 @@ export function createPerson(random: Random, context: PersonContext): Person {
     : undefined;
 
   return {
-    index: context.index, area, practice, sex, birthDay, endDay, age: ageOn(birthDay, endDay), ethnicity, nameGroup, name,
+    index: context.index, area, practice, sex, birthDay, endDay, asOfDay, age: ageOn(birthDay, endDay), ethnicity, nameGroup, name,
     address: pickAddress(random, la, town), telecom: pickTelecom(random, area, age, name),
     ...(deathDay !== undefined ? { deathDay } : {}),
     ...(nhsNumber ? { nhsNumber, verificationStatus } : {}),
