@@ -63,7 +63,7 @@ describe(`repository on ${DRIVER_NAME}`, () => {
   });
 
   it('does not create on update unless allowed', async () => {
-    expect((await failure(repo.update({ ...patient('Dunn'), id: 'no-such-patient' } as Resource))).category).toBe('not-found');
+    expect((await failure(repo.update({ ...patient('Dunn'), id: 'no-such-patient' } as Resource))).category).toBe('not-allowed');
     const { outcome, resource } = await repo.update({ ...patient('Dunn'), id: 'chosen-id' } as Resource, { allowCreate: true });
     expect([outcome, resource.id]).toEqual(['created', 'chosen-id']);
   });
