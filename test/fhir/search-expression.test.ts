@@ -3,10 +3,10 @@
 import { evalFhirPath } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import { generatePopulation } from '../cli/generate/generate-population.ts';
-import { loadDefinitions } from './definitions.ts';
-import { createSearchParamRegistry } from './search-parameters.ts';
-import { rootOf, splitUnion } from './search-expression.ts';
+import { generatePopulation } from '../../src/cli/generate/generate-population.ts';
+import { loadDefinitions } from '../../src/fhir/definitions.ts';
+import { createSearchParamRegistry } from '../../src/fhir/search-parameters.ts';
+import { rootOf, splitUnion } from '../../src/fhir/search-expression.ts';
 
 const definitions = loadDefinitions();
 const registry = createSearchParamRegistry(definitions);
