@@ -17,6 +17,7 @@ export function parseDateRange(value: string): DateRange | undefined {
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac, tz] = m;
   const year = Number(y);
+  if (year === 0) return undefined; // FHIR has no year 0000
   const month = mo ? Number(mo) : undefined;
   const day = d ? Number(d) : undefined;
   if (month !== undefined && (month < 1 || month > 12)) return undefined;

@@ -35,10 +35,13 @@ export function normalizeString(value: string): string {
   return value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
-const MAX_EPOCH = 8.64e15;
+// FHIR dates lie in years 0001–9999. Outside them JavaScript writes years PostgreSQL cannot read
+// (0000, -000001, +010000), so such bounds become open: nothing stored lies beyond them.
+const MIN_MS = -62_135_596_800_000; // 0001-01-01T00:00:00Z
+const MAX_MS = 253_402_300_800_000; // 10000-01-01T00:00:00Z
 export function toTimestamp(ms: number): string {
-  if (ms >= MAX_EPOCH) return 'infinity';
-  if (ms <= -MAX_EPOCH) return '-infinity';
+  if (ms >= MAX_MS) return 'infinity';
+  if (ms < MIN_MS) return '-infinity';
   return new Date(ms).toISOString();
 }
 
@@ -87,8 +90,9 @@ function indexToken(b: RowBuilder, def: SearchParamDef, value: unknown, textPara
   }
   if (typeof value !== 'object' || value === null) return;
   const v = value as Json;
-  if (Array.isArray(v.coding)) {
-    for (const c of v.coding as Json[]) addCoding(b, code, textParam, c);
+  // A CodeableConcept may carry only text (no coding); :text must still find it.
+  if (Array.isArray(v.coding) || (typeof v.text === 'string' && !('code' in v) && !('value' in v))) {
+    for (const c of (v.coding as Json[] | undefined) ?? []) addCoding(b, code, textParam, c);
     b.string(textParam, v.text);
   } else if ('value' in v && !('code' in v)) {
     // Identifier or ContactPoint: system|value.
