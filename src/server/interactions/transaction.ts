@@ -112,6 +112,9 @@ async function runTransaction(req: FhirRequest, ctx: FhirContext, plan: Planned[
   await ctx.repo.transaction(async (repo) => {
     const txCtx: FhirContext = { ...ctx, repo };
     const ids = new Map<string, string>();
+    const ordered = [...plan].sort((a, b) => ORDER[a.method]! - ORDER[b.method]! || a.index - b.index);
+    // 0. DELETEs come first (http.html#trules), so a conditional create below cannot match what they delete.
+    for (const p of ordered.filter((x) => x.method === 'DELETE')) await execute(req, txCtx, p, ids);
     // 1. Identities: new ids for creates, the existing id for matched conditional creates.
     for (const p of plan) {
       const fullUrl = p.entry.fullUrl;
@@ -148,9 +151,7 @@ async function runTransaction(req: FhirRequest, ctx: FhirContext, plan: Planned[
     for (const p of plan) collectConditionalReferences(p.entry.resource, conditional);
     for (const ref of conditional) ids.set(ref, await resolveConditionalReference(repo, ref, req));
     // 3. Execute in the order the spec requires.
-    const ordered = [...plan].sort((a, b) => ORDER[a.method]! - ORDER[b.method]! || a.index - b.index);
     const creates = ordered.filter((p) => p.bulkCreate);
-    for (const p of ordered.filter((x) => x.method === 'DELETE')) await execute(req, txCtx, p, ids);
     if (creates.length > 0) await bulkCreate(req, repo, creates, ids);
     for (const p of ordered.filter((x) => x.method !== 'DELETE' && !x.bulkCreate && !x.response)) await execute(req, txCtx, p, ids);
   });
