@@ -1,6 +1,7 @@
 // Configuration: defaults that need nothing, then an optional JSON file, then environment
 // variables, then command-line flags. Documented in docs/configuration.md.
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export interface Config {
@@ -21,6 +22,8 @@ export interface Config {
   bodyLimitBytes: number;
   maxJsonDepth: number;
   maxBundleEntries: number;
+  /** Worker threads validating large batches off the event loop (0: validate inline). */
+  validationWorkers: number;
   logLevel: string;
 }
 
@@ -35,6 +38,7 @@ export const DEFAULT_CONFIG: Omit<Config, 'keyFile'> = {
   bodyLimitBytes: 16 * 1024 * 1024,
   maxJsonDepth: 64,
   maxBundleEntries: 10_000,
+  validationWorkers: availableParallelism() > 1 ? 1 : 0,
   logLevel: 'info',
 };
 
@@ -54,6 +58,7 @@ const ENV: Array<[keyof Config, string, 'number' | 'string' | 'boolean']> = [
   ['bodyLimitBytes', 'SHAREDCARE_BODY_LIMIT', 'number'],
   ['maxJsonDepth', 'SHAREDCARE_MAX_JSON_DEPTH', 'number'],
   ['maxBundleEntries', 'SHAREDCARE_MAX_BUNDLE_ENTRIES', 'number'],
+  ['validationWorkers', 'SHAREDCARE_VALIDATION_WORKERS', 'number'],
   ['logLevel', 'SHAREDCARE_LOG_LEVEL', 'string'],
 ];
 

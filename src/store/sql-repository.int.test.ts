@@ -7,6 +7,7 @@ import { FhirError } from '../fhir/errors.ts';
 import { createSearchParamRegistry } from '../fhir/search-parameters.ts';
 import { personKeyOf } from './hash.ts';
 import { SqlRepository } from './sql-repository.ts';
+import { ValidationPool } from './validation-pool.ts';
 
 let db: TestDatabase;
 let repo: SqlRepository;
@@ -151,6 +152,23 @@ describe(`repository on ${DRIVER_NAME}`, () => {
     const request = repo.parseSearch('Patient', [['family', 'Moss']]);
     expect((await repo.search(request, { owner: 't' })).total).toBe(0);
     expect((await failure(repo.createMany([{ ...patient('Lee'), id: 'bulk-a' } as Resource]))).category).toBe('conflict');
+  });
+
+  it('validates large batches in worker threads, naming the failing entry', async () => {
+    const pool = new ValidationPool(1);
+    try {
+      const definitions = loadDefinitions();
+      const pooled = new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions), validationPool: pool });
+      const batch: Resource[] = Array.from({ length: 20 }, (_, i) => patient(`Pooled${i}`));
+      batch[18] = { resourceType: 'Patient', birthDate: 'last tuesday' } as unknown as Resource;
+      const err = await failure(pooled.createMany(batch));
+      expect([err.code, err.entryIndex]).toEqual(['FHIR_VALIDATION', 18]);
+      expect(err.issues[0]!.expression).toEqual(['Patient.birthDate']);
+      batch[18] = patient('Pooled18');
+      expect(await pooled.createMany(batch)).toHaveLength(20);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('keeps the person key on every compartment resource, and the access filter hides other people', async () => {

@@ -7,7 +7,7 @@ import { isValidId } from '../fhir/validate.ts';
 import type { Driver, Queryable } from './driver.ts';
 import { hash64 } from './hash.ts';
 import { readHistory } from './history.ts';
-import { orderResource, prepareDeletion, prepareVersion, type PrepareContext } from './prepare-version.ts';
+import { orderResource, prepareBatch, prepareDeletion, prepareVersion, type PrepareContext } from './prepare-version.ts';
 import type { AccessFilter, HistoryOptions, HistoryPage, Repository, SearchResult, UpdateOptions, WriteResult } from './repository.ts';
 import { parseSearch, type SearchLimits } from './search/parse-search.ts';
 import { DEFAULT_RUN_LIMITS, runSearch, type SearchRunLimits } from './search/run-search.ts';
@@ -92,10 +92,11 @@ export class SqlRepository implements Repository {
   }
 
   async createMany(resources: readonly Resource[], filter?: AccessFilter): Promise<Resource[]> {
-    const now = this.now();
-    const versions = resources.map((r, i) => {
+    const ids = resources.map((r) => r.id ?? randomUUID());
+    const prepared = await prepareBatch(this.options, resources, ids, this.now());
+    const versions = prepared.map((v, i) => {
       try {
-        return assertWritable(prepareVersion(this.options, r, r.id ?? randomUUID(), 1, now), filter);
+        return assertWritable(v, filter);
       } catch (err) {
         if (err instanceof FhirError) err.entryIndex = i;
         throw err;
