@@ -80,6 +80,11 @@ export interface Repository {
   update(resource: Resource, options?: UpdateOptions): Promise<WriteResult>;
   conditionalUpdate(type: string, query: Array<[string, string]>, resource: Resource, options?: UpdateOptions): Promise<WriteResult>;
   delete(type: string, id: string, filter?: AccessFilter): Promise<void>;
+  /**
+   * The single resource matching a conditional-write query (412 if several), taking a lock on the
+   * query that lasts until the surrounding transaction ends, so parallel identical conditions serialise.
+   */
+  matchCondition(type: string, query: Array<[string, string]>, header: string, filter?: AccessFilter): Promise<Resource | undefined>;
   history(type: string | undefined, id: string | undefined, options: HistoryOptions, filter?: AccessFilter): Promise<HistoryPage>;
   search(request: SearchRequest, context: { owner: string; filter?: AccessFilter; query?: ReadonlyArray<[string, string]> }): Promise<SearchResult>;
   /** Patient $everything: the person's compartment, paged, with referenced shared resources. */

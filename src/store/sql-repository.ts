@@ -110,6 +110,11 @@ export class SqlRepository implements Repository {
    * Locks the query (so parallel identical conditional writes serialise), then finds at most one match.
    * See: https://hl7.org/fhir/R4/http.html#ccreate
    */
+  /** The one resource matching a condition, holding its lock until the transaction ends. */
+  async matchCondition(type: string, query: Array<[string, string]>, header: string, filter?: AccessFilter): Promise<Resource | undefined> {
+    return this.inTransaction((q) => this.findUnique(q, type, query, header, filter));
+  }
+
   private async findUnique(q: Queryable, type: string, query: Array<[string, string]>, header: string, filter?: AccessFilter): Promise<Resource | undefined> {
     if (query.length === 0) throw invalid('STORE_CONDITION_EMPTY', `${header} needs search criteria`, header);
     const canonical = [...query].sort(([a, x], [b, y]) => a.localeCompare(b) || x.localeCompare(y));

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplum/fhirtypes';
 import { FhirError, invalid } from '../../fhir/errors.ts';
-import type { Repository } from '../../store/repository.ts';
+import type { AccessFilter, Repository } from '../../store/repository.ts';
 import type { FhirContext, FhirRequest, FhirResponse, HttpMethod, Interaction } from '../fhir-request.ts';
 import { errorResponse } from '../outcome.ts';
 import { access, queryPairs, versionHeaders } from '../rest-semantics.ts';
@@ -112,9 +112,8 @@ async function runTransaction(req: FhirRequest, ctx: FhirContext, plan: Planned[
   await ctx.repo.transaction(async (repo) => {
     const txCtx: FhirContext = { ...ctx, repo };
     const ids = new Map<string, string>();
-    const ordered = [...plan].sort((a, b) => ORDER[a.method]! - ORDER[b.method]! || a.index - b.index);
-    // 0. DELETEs come first (http.html#trules), so a conditional create below cannot match what they delete.
-    for (const p of ordered.filter((x) => x.method === 'DELETE')) await execute(req, txCtx, p, ids);
+    // 0. Deletes come first, so a conditional create below no longer sees what they removed.
+    for (const p of plan.filter((x) => x.method === 'DELETE')) await execute(req, txCtx, p, ids);
     // 1. Identities: new ids for creates, the existing id for matched conditional creates.
     for (const p of plan) {
       const fullUrl = p.entry.fullUrl;
@@ -151,32 +150,38 @@ async function runTransaction(req: FhirRequest, ctx: FhirContext, plan: Planned[
     for (const p of plan) collectConditionalReferences(p.entry.resource, conditional);
     for (const ref of conditional) ids.set(ref, await resolveConditionalReference(repo, ref, req));
     // 3. Execute in the order the spec requires.
+    const ordered = [...plan].sort((a, b) => ORDER[a.method]! - ORDER[b.method]! || a.index - b.index);
     const creates = ordered.filter((p) => p.bulkCreate);
     if (creates.length > 0) await bulkCreate(req, repo, creates, ids);
-    for (const p of ordered.filter((x) => x.method !== 'DELETE' && !x.bulkCreate && !x.response)) await execute(req, txCtx, p, ids);
+    for (const p of ordered.filter((x) => !x.bulkCreate && !x.response)) await execute(req, txCtx, p, ids);
   });
 }
 
+// One set-based write per access filter (normally one per Bundle), not one per resource type:
+// a person's Bundle holds ~10 types, and each write is five statements.
 async function bulkCreate(req: FhirRequest, repo: Repository, creates: Planned[], ids: ReadonlyMap<string, string>): Promise<void> {
-  const byType = new Map<string, Planned[]>();
+  const filters = new Map<string, AccessFilter | undefined>();
+  const groups = new Map<string, { filter: AccessFilter | undefined; planned: Planned[] }>();
   for (const p of creates) {
     const type = p.bulkCreate!.resourceType;
     if (p.url.pathname.replace(/^\//, '') !== type) {
       throw entryError(p.index, invalid('BUNDLE_TYPE_MISMATCH', `The resource is a ${type}, but request.url names ${p.url.pathname.slice(1)}`, 'request.url'));
     }
-    if (!byType.has(type)) byType.set(type, []);
-    byType.get(type)!.push(p);
+    if (!filters.has(type)) filters.set(type, access(req, type, 'c'));
+    const filter = filters.get(type);
+    const key = JSON.stringify(filter ?? null);
+    if (!groups.has(key)) groups.set(key, { filter, planned: [] });
+    groups.get(key)!.planned.push(p);
   }
-  for (const [type, group] of byType) {
-    const filter = access(req, type, 'c');
+  for (const { filter, planned } of groups.values()) {
     let stored: Resource[];
     try {
-      stored = await repo.createMany(group.map((p) => rewriteReferences(p.bulkCreate, ids) as Resource), filter);
+      stored = await repo.createMany(planned.map((p) => rewriteReferences(p.bulkCreate, ids) as Resource), filter);
     } catch (err) {
-      throw locateBulkError(err, group);
+      throw locateBulkError(err, planned);
     }
     stored.forEach((resource, i) => {
-      const p = group[i]!;
+      const p = planned[i]!;
       p.resource = resource;
       const headers = versionHeaders(resource, req.baseUrl, true);
       p.response = { status: '201', location: headers.Location!, etag: headers.ETag!, lastModified: resource.meta!.lastUpdated! };
