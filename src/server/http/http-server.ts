@@ -20,6 +20,8 @@ function sendOutcome(reply: FastifyReply, err: unknown, requestId: string, log: 
   // Log the category and code only: messages may quote client input.
   if (known) log.info({ requestId, status, code: (err as FhirError).code }, 'request refused');
   else log.error({ requestId, err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'request failed');
+  // RFC 7235 §3.1: a 401 must carry a challenge; RFC 6750 §3 names the Bearer scheme.
+  if (status === 401) reply.header('www-authenticate', 'Bearer realm="sharedcare"');
   return reply.code(status).header('content-type', FHIR_JSON).send(JSON.stringify(body));
 }
 

@@ -170,8 +170,11 @@ function selfKey(alias: string, type: string): string {
 
 let aliasCounter = 0;
 
-/** One criterion as a SQL predicate over `alias` (a row of `resource` of type `type`). */
-export function criterionPredicate(alias: string, type: string, c: Criterion, params: SqlParams): string {
+/**
+ * One criterion as a SQL predicate over `alias` (a row of `resource` of type `type`). Chains and
+ * _has look at other rows, which must pass the same access filter, or they could probe hidden records.
+ */
+export function criterionPredicate(alias: string, type: string, c: Criterion, params: SqlParams, filter?: AccessFilter): string {
   switch (c.kind) {
     case 'param':
       return paramPredicate(alias, c, params);
@@ -184,14 +187,16 @@ export function criterionPredicate(alias: string, type: string, c: Criterion, pa
     case 'chain': {
       const inner = c.targetTypes.map((t, i) => {
         const a = `c${++aliasCounter}`;
-        return `SELECT ${selfKey(a, t)} FROM resource ${a} WHERE ${a}.type = ${params.add(t)} AND NOT ${a}.deleted AND ${criterionPredicate(a, t, c.inner[i]!, params)}`;
+        const access = accessPredicate(a, params, filter);
+        return `SELECT ${selfKey(a, t)} FROM resource ${a} WHERE ${a}.type = ${params.add(t)} AND NOT ${a}.deleted${access ? ` AND ${access}` : ''} AND ${criterionPredicate(a, t, c.inner[i]!, params, filter)}`;
       });
       return `${alias}.rid IN (SELECT rid FROM search_reference WHERE param = ${params.add(paramKey(type, c.def.code))} AND target IN (${inner.join(' UNION ALL ')}))`;
     }
     case 'has': {
       const a = `h${++aliasCounter}`;
-      const innerSql = criterionPredicate(a, c.sourceType, c.inner, params);
-      return `${selfKey(alias, type)} IN (SELECT sr.target FROM search_reference sr JOIN resource ${a} ON ${a}.rid = sr.rid WHERE sr.param = ${params.add(paramKey(c.sourceType, c.refDef.code))} AND ${a}.type = ${params.add(c.sourceType)} AND NOT ${a}.deleted AND ${innerSql})`;
+      const innerSql = criterionPredicate(a, c.sourceType, c.inner, params, filter);
+      const access = accessPredicate(a, params, filter);
+      return `${selfKey(alias, type)} IN (SELECT sr.target FROM search_reference sr JOIN resource ${a} ON ${a}.rid = sr.rid WHERE sr.param = ${params.add(paramKey(c.sourceType, c.refDef.code))} AND ${a}.type = ${params.add(c.sourceType)} AND NOT ${a}.deleted${access ? ` AND ${access}` : ''} AND ${innerSql})`;
     }
   }
 }
@@ -208,6 +213,6 @@ export function whereClause(alias: string, type: string, criteria: readonly Crit
   const parts = [`${alias}.type = ${params.add(type)}`, `NOT ${alias}.deleted`];
   const access = accessPredicate(alias, params, filter);
   if (access) parts.push(access);
-  for (const c of criteria) parts.push(criterionPredicate(alias, type, c, params));
+  for (const c of criteria) parts.push(criterionPredicate(alias, type, c, params, filter));
   return parts.join(' AND ');
 }
