@@ -53,7 +53,8 @@ export async function patientEverything(q: Queryable, patientId: string, options
   const inPage = new Set(matches.map((m) => `${m.resource.resourceType}/${m.resource.id}`));
   const referenced = new Set<string>();
   for (const m of matches) collectReferences(m.resource, referenced);
-  const shared = [...referenced].filter((t) => !inPage.has(t));
+  // _type (or the caller's readable types) limits the shared resources too, not just the compartment.
+  const shared = [...referenced].filter((t) => !inPage.has(t) && (!options.types || options.types.includes(t.split('/')[0]!)));
   if (shared.length > 0) {
     const p2 = new SqlParams();
     const types = p2.add(shared.map((t) => t.split('/')[0]));

@@ -212,6 +212,15 @@ describe('patient/ scopes see only their compartment', () => {
     expect(keys).toEqual(expect.arrayContaining([`Patient/${mine.id}`, ...myObs.map((id) => `Observation/${id}`)]));
     for (const id of theirObs) expect(keys).not.toContain(`Observation/${id}`);
     expectOutcome(await t.request('GET', `/fhir/Patient/${theirs.id}/$everything`, { token: patientToken }), 404);
+    expect(keys).toContain(`Organization/${org.id}`);
+  });
+
+  it('$everything leaves out types the token may not read, shared ones included', async () => {
+    const narrow = await t.token('patient/Patient.r patient/Observation.r', { patient: mine.id });
+    const res = await t.request('GET', `/fhir/Patient/${mine.id}/$everything`, { token: narrow });
+    expect(res.status).toBe(200);
+    const types = new Set(entryKeys(res).map((k) => k.split('/')[0]));
+    expect([...types].sort()).toEqual(['Observation', 'Patient']);
   });
 
   it('writes: cannot write into another patient\'s compartment, and their records look absent', async () => {
