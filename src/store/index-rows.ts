@@ -194,6 +194,16 @@ function indexReference(b: RowBuilder, def: SearchParamDef, param: number, value
   return target;
 }
 
+function referenceOf(value: unknown): string | undefined {
+  const ref = (value as Json | null)?.reference;
+  return typeof ref === 'string' ? referenceTarget(ref) : undefined;
+}
+
+/** The key of the side-table rows that answer `def` (its own, or those of the parameter it aliases). */
+export function paramKeyOf(def: SearchParamDef): number {
+  return paramKey(def.resourceType, def.indexedAs ?? def.code);
+}
+
 /** Extracts every index row for `resource`, and its person key (Patient compartment owner). */
 export function extractIndexRows(resource: Json, registry: SearchParamRegistry, compartmentParams: readonly string[]): IndexRows {
   const type = resource.resourceType as string;
@@ -201,11 +211,20 @@ export function extractIndexRows(resource: Json, registry: SearchParamRegistry, 
   let personTarget: string | undefined;
   let personRank = Infinity;
   for (const def of registry.list(type)) {
+    const rank = compartmentParams.indexOf(def.code);
+    const isAlias = def.indexedAs !== undefined || def.unionOf !== undefined;
+    // Aliases are answered from other parameters' rows; they are read here only to find the person.
+    if (isAlias && rank < 0) continue;
     const values = def.values(resource);
     if (values.length === 0) continue;
+    if (isAlias) {
+      const target = values.map(referenceOf).find((t) => t?.startsWith('Patient/'));
+      if (target && rank < personRank) [personRank, personTarget] = [rank, target];
+      continue;
+    }
     const param = paramKey(type, def.code);
-    b.token(tokenKey.present(def.code));
-    const rank = compartmentParams.indexOf(def.code);
+    // Other types answer :missing from their side tables.
+    if (def.type === 'token' || def.type === 'uri') b.token(tokenKey.present(def.code));
     for (const value of values) {
       switch (def.type) {
         case 'token':

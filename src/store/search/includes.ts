@@ -4,7 +4,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Queryable } from '../driver.ts';
 import { hash64 } from '../hash.ts';
-import { paramKey, referenceTarget } from '../index-rows.ts';
+import { paramKeyOf, referenceTarget } from '../index-rows.ts';
 import { orderResource } from '../prepare-version.ts';
 import type { AccessFilter } from '../repository.ts';
 import type { IncludeSpec, SearchRequest } from './search-request.ts';
@@ -100,7 +100,7 @@ async function fetchReferrers(
   const { rows } = await q.query<{ content: Resource }>(
     `SELECT r.content FROM resource r WHERE r.type = ${params.add(spec.sourceType)} AND NOT r.deleted
        AND r.rid IN (SELECT rid FROM search_reference WHERE target = ANY(${params.add(targets)}::bigint[])
-                     AND param = ANY(${params.add(defs.map((d) => paramKey(spec.sourceType, d.code)))}::int[]))
+                     AND param = ANY(${params.add(defs.map((d) => paramKeyOf(d)))}::int[]))
        ${access ? `AND ${access}` : ''} ORDER BY r.rid LIMIT ${limit}`,
     params.values,
   );

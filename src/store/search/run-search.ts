@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError } from '../../fhir/errors.ts';
 import type { Queryable } from '../driver.ts';
-import { paramKey } from '../index-rows.ts';
+import { paramKeyOf } from '../index-rows.ts';
 import { orderResource } from '../prepare-version.ts';
 import type { AccessFilter, SearchMatch, SearchResult } from '../repository.ts';
 import { collectIncludes, type ParamLookup } from './includes.ts';
@@ -38,7 +38,7 @@ function sortExpression(key: SortKey, type: string, params: SqlParams): string {
   if (key.code === '_id') return 'r.id';
   if (key.code === '_lastUpdated') return 'r.last_updated';
   const def = key.def!;
-  const param = params.add(paramKey(type, def.code));
+  const param = params.add(paramKeyOf(def));
   const agg = (low: string, high: string, table: string) =>
     `(SELECT ${key.descending ? `max(${high})` : `min(${low})`} FROM ${table} WHERE rid = r.rid AND param = ${param})`;
   if (def.type === 'date') return agg('low', 'high', 'search_date');

@@ -4,7 +4,7 @@ import { invalid } from '../../fhir/errors.ts';
 import { parseDateRange } from '../../fhir/date-range.ts';
 import type { SearchParamDef } from '../../fhir/search-parameters.ts';
 import { hash64 } from '../hash.ts';
-import { normalizeString, paramKey, referenceTarget, tokenKey, toTimestamp } from '../index-rows.ts';
+import { normalizeString, paramKey, paramKeyOf, referenceTarget, tokenKey, toTimestamp } from '../index-rows.ts';
 import type { AccessFilter } from '../repository.ts';
 import { PREFIXES, type Criterion, type Prefix } from './search-request.ts';
 
@@ -109,14 +109,30 @@ function referenceTargets(def: SearchParamDef, value: string): string[] {
   return types.map((t) => hash64(`${t}/${value}`));
 }
 
+const SIDE_TABLES: Record<string, string> = {
+  string: 'search_string',
+  date: 'search_date',
+  number: 'search_quantity',
+  quantity: 'search_quantity',
+  reference: 'search_reference',
+};
+
 function paramPredicate(alias: string, c: Extract<Criterion, { kind: 'param' }>, params: SqlParams): string {
   const { def, modifier, values } = c;
   const type = def.resourceType;
+  if (def.members) {
+    // A union parameter matches when any member does; it lacks a code or a value only when all do.
+    const members = def.members.map((member) => paramPredicate(alias, { ...c, def: member }, params));
+    const all = modifier === 'not' || (modifier === 'missing' && values[0] === 'true');
+    return `(${members.join(all ? ' AND ' : ' OR ')})`;
+  }
+  const param = paramKeyOf(def);
   if (modifier === 'missing') {
-    const present = `${alias}.tokens @> ${bigintArray(params, [tokenKey.present(def.code)])}`;
+    const present = def.type === 'token' || def.type === 'uri'
+      ? `${alias}.tokens @> ${bigintArray(params, [tokenKey.present(def.code)])}`
+      : `EXISTS (SELECT 1 FROM ${SIDE_TABLES[def.type]} WHERE rid = ${alias}.rid AND param = ${params.add(param)})`;
     return values[0] === 'true' ? `NOT (${present})` : present;
   }
-  const param = paramKey(type, def.code);
   switch (def.type) {
     case 'token': {
       if (modifier === 'text') {
@@ -142,7 +158,7 @@ function paramPredicate(alias: string, c: Extract<Criterion, { kind: 'param' }>,
       return sideTable('search_quantity', alias, param, params, values.map((v) => quantityCondition(v, def.code, params)).join(' OR '));
     case 'reference': {
       if (modifier === 'identifier') {
-        const keys = values.flatMap((v) => tokenKeys(def, v, `${def.code}:identifier`));
+        const keys = values.flatMap((v) => tokenKeys(def, v, `${def.indexedAs ?? def.code}:identifier`));
         return `${alias}.tokens && ${bigintArray(params, keys)}`;
       }
       const targets = values.flatMap((v) => referenceTargets(def, v));
@@ -190,13 +206,13 @@ export function criterionPredicate(alias: string, type: string, c: Criterion, pa
         const access = accessPredicate(a, params, filter);
         return `SELECT ${selfKey(a, t)} FROM resource ${a} WHERE ${a}.type = ${params.add(t)} AND NOT ${a}.deleted${access ? ` AND ${access}` : ''} AND ${criterionPredicate(a, t, c.inner[i]!, params, filter)}`;
       });
-      return `${alias}.rid IN (SELECT rid FROM search_reference WHERE param = ${params.add(paramKey(type, c.def.code))} AND target IN (${inner.join(' UNION ALL ')}))`;
+      return `${alias}.rid IN (SELECT rid FROM search_reference WHERE param = ${params.add(paramKeyOf(c.def))} AND target IN (${inner.join(' UNION ALL ')}))`;
     }
     case 'has': {
       const a = `h${++aliasCounter}`;
       const innerSql = criterionPredicate(a, c.sourceType, c.inner, params, filter);
       const access = accessPredicate(a, params, filter);
-      return `${selfKey(alias, type)} IN (SELECT sr.target FROM search_reference sr JOIN resource ${a} ON ${a}.rid = sr.rid WHERE sr.param = ${params.add(paramKey(c.sourceType, c.refDef.code))} AND ${a}.type = ${params.add(c.sourceType)} AND NOT ${a}.deleted${access ? ` AND ${access}` : ''} AND ${innerSql})`;
+      return `${selfKey(alias, type)} IN (SELECT sr.target FROM search_reference sr JOIN resource ${a} ON ${a}.rid = sr.rid WHERE sr.param = ${params.add(paramKeyOf(c.refDef))} AND ${a}.type = ${params.add(c.sourceType)} AND NOT ${a}.deleted${access ? ` AND ${access}` : ''} AND ${innerSql})`;
     }
   }
 }
