@@ -2,7 +2,7 @@
 // resources that existed at the first page, and sorted searches page over a frozen snapshot.
 // See: https://hl7.org/fhir/R4/http.html#paging
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { create, expectOutcome, linkOf, matchIds, patient } from '../support/fhir-fixtures.ts';
+import { expectOutcome, linkOf, matchIds, patient } from '../support/fhir-fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.ts';
 
 let t: TestPlatform;
