@@ -3,15 +3,20 @@
 // See: https://hl7.org/fhir/R4/http.html#summary and https://hl7.org/fhir/R4/operationoutcome.html
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, expectOutcome, nhsIdentifier, nhsNumber, patient } from '../support/fhir-fixtures.ts';
+import type { FastifyInstance } from 'fastify';
+import { buildHttpServer } from '../../src/server/http/http-server.ts';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.ts';
 
 let t: TestPlatform;
-let small: TestPlatform;
+/** A second HTTP edge over the same platform, configured with a 10 kB body limit. */
+let small: FastifyInstance;
 beforeAll(async () => {
-  [t, small] = await Promise.all([startTestPlatform(), startTestPlatform({ bodyLimitBytes: 10_000 })]);
+  t = await startTestPlatform();
+  small = await buildHttpServer({ ...t.platform, config: { ...t.platform.config, bodyLimitBytes: 10_000 } });
 });
 afterAll(async () => {
-  await Promise.all([t?.close(), small?.close()]);
+  await small?.close();
+  await t?.close();
 });
 
 describe('request bodies', () => {
@@ -33,8 +38,15 @@ describe('request bodies', () => {
 
   it('a body over the configured limit → 413', async () => {
     const big = patient('Big', { text: { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${'x'.repeat(20_000)}</div>` } });
-    expectOutcome(await small.request('POST', '/fhir/Patient', { body: big }), 413);
-    expect((await small.request('POST', '/fhir/Patient', { body: patient('Small') })).status).toBe(201);
+    const post = async (body: unknown) => {
+      const headers = { authorization: `Bearer ${await t.token()}`, 'content-type': 'application/fhir+json' };
+      const res = await small.inject({ method: 'POST', url: '/fhir/Patient', headers, payload: JSON.stringify(body) });
+      return { status: res.statusCode, headers: res.headers, body: res.body ? JSON.parse(res.body) : undefined, text: res.body };
+    };
+    expectOutcome(await post(big), 413);
+    expect((await post(patient('Small'))).status).toBe(201);
+    // The default limit (16 MB) takes the same body.
+    expect((await t.request('POST', '/fhir/Patient', { body: big })).status).toBe(201);
   });
 
   it('JSON nested deeper than the limit → 400', async () => {
