@@ -1,10 +1,9 @@
 // Patient $everything: every resource in the person's compartment (one index scan on person_key),
 // paged by rid, plus the shared resources they reference (practitioners, organisations…).
 // See: https://hl7.org/fhir/R4/patient-operation-everything.html
-import type { Resource } from '@medplum/fhirtypes';
 import type { Queryable } from './driver.ts';
 import { personKeyOf } from './hash.ts';
-import { orderResource } from './prepare-version.ts';
+import { hydrate, RESOURCE_COLUMNS, type StoredRow } from './stored-row.ts';
 import type { AccessFilter, SearchMatch, SearchResult } from './repository.ts';
 import { referenceTarget, toTimestamp } from './index-rows.ts';
 import { accessPredicate, SqlParams } from './search/search-sql.ts';
@@ -44,12 +43,12 @@ export async function patientEverything(q: Queryable, patientId: string, options
     conditions.push(`r.last_updated >= ${params.add(toTimestamp(since.low))}::timestamptz`);
   }
   if (options.after) conditions.push(`r.rid > ${params.add(options.after)}`);
-  const { rows } = await q.query<{ rid: string; content: Resource }>(
-    `SELECT r.rid, r.content FROM resource r WHERE ${conditions.join(' AND ')} ORDER BY r.rid LIMIT ${options.count + 1}`,
+  const { rows } = await q.query<StoredRow & { rid: string }>(
+    `SELECT r.rid, ${RESOURCE_COLUMNS} FROM resource r WHERE ${conditions.join(' AND ')} ORDER BY r.rid LIMIT ${options.count + 1}`,
     params.values,
   );
   const page = rows.slice(0, options.count);
-  const matches: SearchMatch[] = page.map((r) => ({ resource: orderResource(r.content), mode: 'match' }));
+  const matches: SearchMatch[] = page.map((r) => ({ resource: hydrate(r), mode: 'match' }));
   const inPage = new Set(matches.map((m) => `${m.resource.resourceType}/${m.resource.id}`));
   const referenced = new Set<string>();
   for (const m of matches) collectReferences(m.resource, referenced);
@@ -59,12 +58,12 @@ export async function patientEverything(q: Queryable, patientId: string, options
     const p2 = new SqlParams();
     const types = p2.add(shared.map((t) => t.split('/')[0]));
     const ids = p2.add(shared.map((t) => t.split('/')[1]));
-    const { rows: sharedRows } = await q.query<{ content: Resource }>(
-      `SELECT r.content FROM resource r JOIN unnest(${types}::text[], ${ids}::text[]) AS t(type, id) ON r.type = t.type AND r.id = t.id
+    const { rows: sharedRows } = await q.query<StoredRow>(
+      `SELECT ${RESOURCE_COLUMNS} FROM resource r JOIN unnest(${types}::text[], ${ids}::text[]) AS t(type, id) ON r.type = t.type AND r.id = t.id
        WHERE NOT r.deleted AND r.person_key IS NULL`,
       p2.values,
     );
-    for (const r of sharedRows) matches.push({ resource: orderResource(r.content), mode: 'include' });
+    for (const r of sharedRows) matches.push({ resource: hydrate(r), mode: 'include' });
   }
   const last = page[page.length - 1];
   return { matches, warnings: [], ...(rows.length > options.count && last ? { next: [['_cursor', last.rid]] } : {}) };

@@ -1,11 +1,10 @@
 // Instance, type and system history: current rows and superseded versions in one ordered list,
 // newest first, paged by a (lastUpdated, rid, version) keyset so concurrent writes never shift pages.
 // See: https://hl7.org/fhir/R4/http.html#history
-import type { Resource } from '@medplum/fhirtypes';
 import { invalid } from '../fhir/errors.ts';
 import { parseDateRange } from '../fhir/date-range.ts';
 import type { Queryable } from './driver.ts';
-import { orderResource } from './prepare-version.ts';
+import { hydrate, toInstant } from './stored-row.ts';
 import type { AccessFilter, HistoryEntry, HistoryOptions, HistoryPage } from './repository.ts';
 import { accessPredicate, SqlParams } from './search/search-sql.ts';
 import { toTimestamp } from './index-rows.ts';
@@ -17,7 +16,7 @@ interface Row {
   version_id: number;
   last_updated: string;
   deleted: boolean;
-  content: Resource | null;
+  content: Record<string, unknown> | null;
 }
 
 function decodeCursor(cursor: string): [string, string, number] {
@@ -66,10 +65,10 @@ export async function readHistory(
     type: row.type,
     id: row.id,
     versionId: row.version_id,
-    lastUpdated: new Date(row.last_updated).toISOString(),
+    lastUpdated: toInstant(row.last_updated),
     deleted: row.deleted,
     method: row.deleted ? 'DELETE' : row.version_id === 1 ? 'POST' : 'PUT',
-    ...(row.content ? { resource: orderResource(row.content) } : {}),
+    ...(row.content ? { resource: hydrate({ ...row, content: row.content }) } : {}),
   }));
   const last = page[page.length - 1];
   return {

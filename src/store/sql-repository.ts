@@ -7,13 +7,14 @@ import { isValidId } from '../fhir/validate.ts';
 import type { Driver, Queryable } from './driver.ts';
 import { hash64 } from './hash.ts';
 import { readHistory } from './history.ts';
-import { orderResource, prepareBatch, prepareDeletion, prepareVersion, type PrepareContext } from './prepare-version.ts';
+import { prepareBatch, prepareDeletion, prepareVersion, type PrepareContext } from './prepare-version.ts';
 import type { AccessFilter, HistoryOptions, HistoryPage, Repository, SearchResult, UpdateOptions, WriteResult } from './repository.ts';
 import { parseSearch, type SearchLimits } from './search/parse-search.ts';
 import { DEFAULT_RUN_LIMITS, runSearch, type SearchRunLimits } from './search/run-search.ts';
 import type { SearchRequest } from './search/search-request.ts';
 import { accessPredicate, SqlParams, whereClause } from './search/search-sql.ts';
 import { patientEverything, type EverythingOptions } from './everything.ts';
+import { hydrate, RESOURCE_COLUMNS, type StoredRow } from './stored-row.ts';
 import { writeVersions, type PreparedVersion } from './write-resources.ts';
 
 export interface SqlRepositoryOptions extends PrepareContext {
@@ -21,12 +22,11 @@ export interface SqlRepositoryOptions extends PrepareContext {
   runLimits?: SearchRunLimits;
 }
 
-interface CurrentRow {
+interface CurrentRow extends Omit<StoredRow, 'content'> {
   rid: string;
-  version_id: number;
   deleted: boolean;
   person_key: string | null;
-  content: Resource | null;
+  content: Record<string, unknown> | null;
 }
 
 const notFound = (type: string, id: string): FhirError => new FhirError('not-found', 'STORE_NOT_FOUND', `${type}/${id} is not known`);
@@ -122,12 +122,12 @@ export class SqlRepository implements Repository {
     const request = parseSearch(type, query, this.searchOptions());
     request.count = 2;
     const params = new SqlParams();
-    const { rows } = await q.query<{ content: Resource }>(
-      `SELECT r.content FROM resource r WHERE ${whereClause('r', type, request.criteria, params, filter)} LIMIT 2`,
+    const { rows } = await q.query<StoredRow>(
+      `SELECT ${RESOURCE_COLUMNS} FROM resource r WHERE ${whereClause('r', type, request.criteria, params, filter)} LIMIT 2`,
       params.values,
     );
     if (rows.length > 1) throw new FhirError('precondition', 'STORE_CONDITION_MULTIPLE', `${header} matched more than one ${type}`, header);
-    return rows[0] ? orderResource(rows[0].content) : undefined;
+    return rows[0] ? hydrate(rows[0]) : undefined;
   }
 
   private searchOptions() {
@@ -142,7 +142,7 @@ export class SqlRepository implements Repository {
     const params = new SqlParams();
     const access = accessPredicate('r', params, filter);
     const { rows } = await q.query<CurrentRow>(
-      `SELECT r.rid, r.version_id, r.deleted, r.person_key, r.content FROM resource r
+      `SELECT r.rid, r.deleted, r.person_key, ${RESOURCE_COLUMNS} FROM resource r
        WHERE r.type = ${params.add(type)} AND r.id = ${params.add(id)}${access ? ` AND ${access}` : ''}${lock ? ' FOR UPDATE' : ''}`,
       params.values,
     );
@@ -153,7 +153,7 @@ export class SqlRepository implements Repository {
     const row = await this.current(this.q, type, id, false, filter);
     if (!row) throw notFound(type, id);
     if (row.deleted) throw new FhirError('gone', 'STORE_DELETED', `${type}/${id} was deleted`);
-    return orderResource(row.content!);
+    return hydrate(row as StoredRow);
   }
 
   async vread(type: string, id: string, versionId: string, filter?: AccessFilter): Promise<Resource> {
@@ -161,19 +161,17 @@ export class SqlRepository implements Repository {
     const row = await this.current(this.q, type, id, false, filter);
     if (!row) throw notFound(type, id);
     const version = Number(versionId);
-    let content = row.version_id === version ? row.content : undefined;
-    let deleted = row.version_id === version && row.deleted;
+    let stored: StoredRow & { deleted: boolean } = row as StoredRow & { deleted: boolean };
     if (row.version_id !== version) {
-      const { rows } = await this.q.query<{ content: Resource | null; deleted: boolean }>(
-        'SELECT content, deleted FROM resource_history WHERE rid = $1 AND version_id = $2',
-        [row.rid, version],
+      const { rows } = await this.q.query<StoredRow & { deleted: boolean }>(
+        'SELECT $3::text AS type, $4::text AS id, version_id, last_updated, content, deleted FROM resource_history WHERE rid = $1 AND version_id = $2',
+        [row.rid, version, type, id],
       );
       if (!rows[0]) throw notFound(type, `${id}/_history/${versionId}`);
-      content = rows[0].content;
-      deleted = rows[0].deleted;
+      stored = rows[0];
     }
-    if (deleted || !content) throw new FhirError('gone', 'STORE_DELETED', `${type}/${id} version ${versionId} is a deletion`);
-    return orderResource(content);
+    if (stored.deleted || !stored.content) throw new FhirError('gone', 'STORE_DELETED', `${type}/${id} version ${versionId} is a deletion`);
+    return hydrate(stored);
   }
 
   async update(resource: Resource, options: UpdateOptions = {}): Promise<WriteResult> {

@@ -3,6 +3,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Queryable } from './driver.ts';
 import type { IndexRows } from './index-rows.ts';
+import { dehydrate } from './stored-row.ts';
 
 export interface PreparedVersion {
   type: string;
@@ -32,7 +33,7 @@ const ROW_COLUMNS = 'rid bigint, t text, i text, v int, lu timestamptz, del bool
 
 function rowsDocument(versions: readonly PreparedVersion[]): string {
   return JSON.stringify(
-    versions.map((v) => ({ rid: v.rid ?? null, t: v.type, i: v.id, v: v.versionId, lu: v.lastUpdated, del: v.deleted, pk: v.rows.personKey, c: v.content, tk: v.rows.tokens })),
+    versions.map((v) => ({ rid: v.rid ?? null, t: v.type, i: v.id, v: v.versionId, lu: v.lastUpdated, del: v.deleted, pk: v.rows.personKey, c: v.content ? dehydrate(v.content) : null, tk: v.rows.tokens })),
   );
 }
 

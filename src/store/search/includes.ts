@@ -5,7 +5,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { Queryable } from '../driver.ts';
 import { hash64 } from '../hash.ts';
 import { paramKeyOf, referenceTarget } from '../index-rows.ts';
-import { orderResource } from '../prepare-version.ts';
+import { hydrate, RESOURCE_COLUMNS, type StoredRow } from '../stored-row.ts';
 import type { AccessFilter } from '../repository.ts';
 import type { IncludeSpec, SearchRequest } from './search-request.ts';
 import { accessPredicate, SqlParams } from './search-sql.ts';
@@ -75,12 +75,12 @@ async function fetchTargets(q: Queryable, targets: string[], filter: AccessFilte
   const types = params.add(targets.map((t) => t.split('/')[0]));
   const ids = params.add(targets.map((t) => t.split('/')[1]));
   const access = accessPredicate('r', params, filter);
-  const { rows } = await q.query<{ content: Resource }>(
-    `SELECT r.content FROM resource r JOIN unnest(${types}::text[], ${ids}::text[]) AS t(type, id) ON r.type = t.type AND r.id = t.id
+  const { rows } = await q.query<StoredRow>(
+    `SELECT ${RESOURCE_COLUMNS} FROM resource r JOIN unnest(${types}::text[], ${ids}::text[]) AS t(type, id) ON r.type = t.type AND r.id = t.id
      WHERE NOT r.deleted${access ? ` AND ${access}` : ''} LIMIT ${limit}`,
     params.values,
   );
-  return rows.map((r) => orderResource(r.content));
+  return rows.map(hydrate);
 }
 
 async function fetchReferrers(
@@ -97,12 +97,12 @@ async function fetchReferrers(
   const defs = referenceDefs(spec, lookup);
   const params = new SqlParams();
   const access = accessPredicate('r', params, filter);
-  const { rows } = await q.query<{ content: Resource }>(
-    `SELECT r.content FROM resource r WHERE r.type = ${params.add(spec.sourceType)} AND NOT r.deleted
+  const { rows } = await q.query<StoredRow>(
+    `SELECT ${RESOURCE_COLUMNS} FROM resource r WHERE r.type = ${params.add(spec.sourceType)} AND NOT r.deleted
        AND r.rid IN (SELECT rid FROM search_reference WHERE target = ANY(${params.add(targets)}::bigint[])
                      AND param = ANY(${params.add(defs.map((d) => paramKeyOf(d)))}::int[]))
        ${access ? `AND ${access}` : ''} ORDER BY r.rid LIMIT ${limit}`,
     params.values,
   );
-  return rows.map((r) => orderResource(r.content));
+  return rows.map(hydrate);
 }

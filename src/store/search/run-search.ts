@@ -5,7 +5,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { FhirError } from '../../fhir/errors.ts';
 import type { Queryable } from '../driver.ts';
 import { paramKeyOf } from '../index-rows.ts';
-import { orderResource } from '../prepare-version.ts';
+import { hydrate, RESOURCE_COLUMNS, type StoredRow } from '../stored-row.ts';
 import type { AccessFilter, SearchMatch, SearchResult } from '../repository.ts';
 import { collectIncludes, type ParamLookup } from './includes.ts';
 import type { SearchRequest, SortKey } from './search-request.ts';
@@ -52,12 +52,12 @@ export async function fetchByRids(q: Queryable, rids: readonly string[], filter?
   const ridParam = params.add(rids);
   const predicate = accessPredicate('r', params, filter);
   const access = predicate ? ` AND ${predicate}` : '';
-  const { rows } = await q.query<{ rid: string; content: Resource }>(
-    `SELECT r.rid, r.content FROM resource r WHERE r.rid = ANY(${ridParam}::bigint[]) AND NOT r.deleted${access}`,
+  const { rows } = await q.query<StoredRow & { rid: string }>(
+    `SELECT r.rid, ${RESOURCE_COLUMNS} FROM resource r WHERE r.rid = ANY(${ridParam}::bigint[]) AND NOT r.deleted${access}`,
     params.values,
   );
-  const byRid = new Map(rows.map((r) => [r.rid, r.content]));
-  return rids.map((rid) => byRid.get(rid)).filter((r): r is Resource => r !== undefined).map(orderResource);
+  const byRid = new Map(rows.map((r) => [r.rid, r]));
+  return rids.map((rid) => byRid.get(rid)).filter((r): r is StoredRow & { rid: string } => r !== undefined).map(hydrate);
 }
 
 async function countMatches(q: Queryable, request: SearchRequest, filter: AccessFilter | undefined, cap?: number): Promise<number | undefined> {
