@@ -66,7 +66,12 @@ class RowBuilder {
   string(param: number, value: unknown): void {
     if (typeof value !== 'string' || value.length === 0) return;
     const normalized = normalizeString(value).slice(0, MAX_STRING);
-    if (normalized) this.rows.strings.push([param, normalized]);
+    // The same text often appears twice (CodeableConcept.text and its coding's display).
+    const key = `${param}\u0001${normalized}`;
+    if (normalized && !this.seen.has(key)) {
+      this.seen.add(key);
+      this.rows.strings.push([param, normalized]);
+    }
   }
 }
 
