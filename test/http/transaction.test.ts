@@ -119,6 +119,53 @@ describe('transaction', () => {
     expect(await count(`/fhir/Observation?subject=Patient/${target.id}`)).toBe(1);
   });
 
+  it('a conditional update\'s fullUrl resolves to the resource it creates or updates', async () => {
+    const value = unique('cufull');
+    const search = `Patient?identifier=${TEST_ID_SYSTEM}|${value}`;
+    const entries = (p: string) => [
+      { fullUrl: p, resource: patient('CondUpdate', { identifier: [{ system: TEST_ID_SYSTEM, value }] }), request: { method: 'PUT', url: search } },
+      post(observation(p)),
+    ];
+    const first = await t.request('POST', '/fhir', { body: bundle('transaction', entries(`urn:uuid:${crypto.randomUUID()}`)) });
+    expect(first.status).toBe(200);
+    expect(first.body.entry[0].response.status).toBe('201');
+    const id = first.body.entry[0].resource.id;
+    expect(first.body.entry[1].resource.subject.reference).toBe(`Patient/${id}`);
+    const second = await t.request('POST', '/fhir', { body: bundle('transaction', entries(`urn:uuid:${crypto.randomUUID()}`)) });
+    expect(second.body.entry[0].response.status).toBe('200');
+    expect(second.body.entry[0].resource.id).toBe(id);
+    expect(second.body.entry[1].resource.subject.reference).toBe(`Patient/${id}`);
+    expect(await count(`/fhir/Observation?subject=Patient/${id}`)).toBe(2);
+  });
+
+  it('refuses a transaction that writes the same resource twice, or repeats a fullUrl (400)', async () => {
+    const target = await create(t, patient('Twice'));
+    const twice = await t.request('POST', '/fhir', {
+      body: bundle('transaction', [
+        { resource: { ...target, gender: 'male' }, request: { method: 'PUT', url: `Patient/${target.id}` } },
+        { resource: { ...target, gender: 'female' }, request: { method: 'PUT', url: `Patient/${target.id}` } },
+      ]),
+    });
+    expect(JSON.stringify(expectOutcome(twice, 400))).toContain('Bundle.entry[1]');
+    const deleteAndPut = await t.request('POST', '/fhir', {
+      body: bundle('transaction', [
+        { request: { method: 'DELETE', url: `Patient/${target.id}` } },
+        { resource: { ...target, gender: 'female' }, request: { method: 'PUT', url: `Patient/${target.id}` } },
+      ]),
+    });
+    expectOutcome(deleteAndPut, 400);
+    expect((await t.request('GET', `/fhir/Patient/${target.id}`)).body.meta.versionId).toBe('1');
+    const p = `urn:uuid:${crypto.randomUUID()}`;
+    const sameFullUrl = await t.request('POST', '/fhir', { body: bundle('transaction', [post(patient('One'), p), post(patient('Two'), p)]) });
+    expect(JSON.stringify(expectOutcome(sameFullUrl, 400))).toContain('Bundle.entry[1]');
+  });
+
+  it('names the entry a token may not write (403)', async () => {
+    const token = await t.token('system/Patient.c');
+    const res = await t.request('POST', '/fhir', { token, body: bundle('transaction', [post(patient('Allowed')), post(observation('Patient/x'))]) });
+    expect(JSON.stringify(expectOutcome(res, 403))).toContain('Bundle.entry[1]');
+  });
+
   it('processes DELETE, then POST, then PUT, then GET, and answers in request order', async () => {
     const value = unique('order');
     const toDelete = await create(t, patient('ToDelete', { identifier: [{ system: TEST_ID_SYSTEM, value }] }));

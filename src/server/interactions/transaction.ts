@@ -47,6 +47,24 @@ function planEntries(bundle: Bundle, max: number): Planned[] {
   });
 }
 
+/**
+ * A transaction may not touch one resource twice, nor repeat a fullUrl (bdl-7): the outcome would
+ * depend on entry order. See: https://hl7.org/fhir/R4/http.html#trules
+ */
+function assertDistinctIdentities(plan: readonly Planned[]): void {
+  const fullUrls = new Set<string>();
+  const written = new Set<string>();
+  for (const p of plan) {
+    const fullUrl = p.entry.fullUrl && `${p.entry.fullUrl}|${p.entry.resource?.meta?.versionId ?? ''}`;
+    if (fullUrl && fullUrls.has(fullUrl)) throw invalid('BUNDLE_DUPLICATE_FULLURL', 'Two entries have the same fullUrl', `Bundle.entry[${p.index}].fullUrl`);
+    if (fullUrl) fullUrls.add(fullUrl);
+    const identity = p.url.pathname.replace(/^\//, '');
+    if (p.method === 'GET' || p.method === 'HEAD' || p.method === 'POST' || p.url.search || identity.split('/').length !== 2) continue;
+    if (written.has(identity)) throw invalid('BUNDLE_DUPLICATE_IDENTITY', `Two entries write ${identity}`, `Bundle.entry[${p.index}].request.url`);
+    written.add(identity);
+  }
+}
+
 function subRequest(parent: FhirRequest, p: Planned, body: unknown): FhirRequest {
   const headers: Record<string, string | undefined> = {
     'if-match': p.entry.request?.ifMatch,
@@ -140,6 +158,15 @@ async function runTransaction(req: FhirRequest, ctx: FhirContext, plan: Planned[
           p.bulkCreate = { ...(p.entry.resource as Resource), id };
         } else if (p.method === 'PUT' && fullUrl && !p.url.search) {
           ids.set(fullUrl, p.url.pathname.replace(/^\//, ''));
+        } else if (p.method === 'PUT' && fullUrl) {
+          // A conditional update's fullUrl names what it matches, or the resource it will create.
+          const existing = await resolveConditionalReference(repo, `${type}${p.url.search}`, subRequest(req, p, p.entry.resource)).catch((err) => {
+            if (err instanceof FhirError && err.code === 'BUNDLE_CONDITIONAL_REFERENCE' && err.message.includes('nothing')) return undefined;
+            throw err;
+          });
+          const id = existing?.split('/')[1] ?? randomUUID();
+          ids.set(fullUrl, `${type}/${id}`);
+          p.entry = { ...p.entry, resource: { ...(p.entry.resource as Resource), id } };
         }
       } catch (err) {
         throw entryError(p.index, err);
@@ -167,7 +194,11 @@ async function bulkCreate(req: FhirRequest, repo: Repository, creates: Planned[]
     if (p.url.pathname.replace(/^\//, '') !== type) {
       throw entryError(p.index, invalid('BUNDLE_TYPE_MISMATCH', `The resource is a ${type}, but request.url names ${p.url.pathname.slice(1)}`, 'request.url'));
     }
-    if (!filters.has(type)) filters.set(type, access(req, type, 'c'));
+    try {
+      if (!filters.has(type)) filters.set(type, access(req, type, 'c'));
+    } catch (err) {
+      throw entryError(p.index, err);
+    }
     const filter = filters.get(type);
     const key = JSON.stringify(filter ?? null);
     if (!groups.has(key)) groups.set(key, { filter, planned: [] });
@@ -235,7 +266,10 @@ export const batchOrTransaction: Interaction = async (req, ctx) => {
     throw invalid('BUNDLE_TYPE', 'POST to the base needs a Bundle of type batch or transaction', 'Bundle.type');
   }
   const plan = planEntries(bundle, ctx.settings.maxBundleEntries);
-  if (bundle.type === 'transaction') await runTransaction(req, ctx, plan);
+  if (bundle.type === 'transaction') {
+    assertDistinctIdentities(plan);
+    await runTransaction(req, ctx, plan);
+  }
   else await runBatch(req, ctx, plan);
   const prefer = /return=([a-zA-Z]+)/.exec(req.header('prefer') ?? '')?.[1];
   return {
