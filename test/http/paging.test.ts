@@ -99,6 +99,17 @@ describe('sorted searches (snapshot paging)', () => {
     expect(fresh[fresh.length - 1]).not.toBe(expected[0]);
   });
 
+  it('_count=0 answers the total without a next link that would never advance', async () => {
+    const system = 'urn:sharedcare:test:paging-zero';
+    await createSet(system, 3, (i) => `Zero${i}`);
+    for (const sort of ['', '&_sort=family']) {
+      const res = await t.request('GET', `/fhir/Patient?identifier=${system}|&_count=0${sort}`);
+      expect(res.body.total, sort).toBe(3);
+      expect(matchIds(res)).toEqual([]);
+      expect(linkOf(res, 'next'), sort).toBeUndefined();
+    }
+  });
+
   it('a page link used with another user\'s token is refused exactly like an expired one', async () => {
     const system = 'urn:sharedcare:test:paging-owner';
     await createSet(system, 6, (i) => `Owner${i}`);

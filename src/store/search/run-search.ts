@@ -156,7 +156,8 @@ async function sortedFirstPage(q: Queryable, request: SearchRequest, ctx: Search
   let total: number | undefined = capped ? undefined : rids.length;
   if (capped && request.total === 'accurate') total = await countMatches(q, request, ctx.filter);
   const resources = await fetchByRids(q, rids.slice(0, request.count));
-  if (rids.length <= request.count) return { resources, ...(request.total !== 'none' && total !== undefined ? { total } : {}), warnings };
+  // _count=0 asks for the total only: a snapshot's next link would never advance.
+  if (rids.length <= request.count || request.count === 0) return { resources, ...(request.total !== 'none' && total !== undefined ? { total } : {}), warnings };
   const id = randomUUID();
   await q.query('INSERT INTO search_page (id, owner, total, rids) VALUES ($1, $2, $3, $4::bigint[])', [id, ctx.owner, total ?? -1, rids]);
   // Expire old snapshots opportunistically; cheap with the created_at index.
