@@ -2,6 +2,7 @@
 // preconditions clients rely on. See: https://hl7.org/fhir/R4/http.html
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, expectOutcome, FHIR_BASE, linkOf, patient, unique } from '../support/fhir-fixtures.ts';
+import { buildHttpServer } from '../../src/server/http/http-server.ts';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.ts';
 
 let t: TestPlatform;
@@ -130,6 +131,22 @@ describe('update', () => {
     const metadata = await t.request('GET', '/fhir/metadata', { token: null });
     const patientEntry = metadata.body.rest[0].resource.find((r: any) => r.type === 'Patient');
     expect(patientEntry.updateCreate).toBe(false);
+  });
+
+  it('creates on PUT to an unknown id when update-as-create is switched on, and says so in metadata', async () => {
+    const platform = { ...t.platform, fhir: { ...t.platform.fhir, settings: { ...t.platform.fhir.settings, allowUpdateCreate: true } } };
+    const app = await buildHttpServer(platform);
+    try {
+      const headers = { authorization: `Bearer ${await t.token()}`, 'content-type': 'application/fhir+json' };
+      const id = unique('uc');
+      const put = await app.inject({ method: 'PUT', url: `/fhir/Patient/${id}`, headers, payload: JSON.stringify(patient('Chosen', { id })) });
+      expect(put.statusCode).toBe(201);
+      expect(put.headers.location).toBe(`${FHIR_BASE}/Patient/${id}/_history/1`);
+      const metadata = JSON.parse((await app.inject({ method: 'GET', url: '/fhir/metadata' })).body);
+      expect(metadata.rest[0].resource.find((r: any) => r.type === 'Patient').updateCreate).toBe(true);
+    } finally {
+      await app.close();
+    }
   });
 
   it('honours Prefer: return=minimal, return=OperationOutcome and return=representation', async () => {

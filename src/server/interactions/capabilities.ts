@@ -36,10 +36,17 @@ function resourceEntry(type: string, ctx: FhirContext): CapabilityStatementRestR
   return entry;
 }
 
-let cached: CapabilityStatement | undefined;
+// Per context, not per process: two platforms in one process may differ (e.g. updateCreate).
+const cache = new WeakMap<FhirContext, CapabilityStatement>();
 
 export function capabilityStatement(ctx: FhirContext, baseUrl: string): CapabilityStatement {
-  cached ??= {
+  const cached = cache.get(ctx) ?? buildStatement(ctx, baseUrl);
+  cache.set(ctx, cached);
+  return { ...cached, implementation: { ...cached.implementation!, url: baseUrl } };
+}
+
+function buildStatement(ctx: FhirContext, baseUrl: string): CapabilityStatement {
+  return {
     resourceType: 'CapabilityStatement',
     status: 'active',
     date: new Date().toISOString(),
@@ -64,7 +71,6 @@ export function capabilityStatement(ctx: FhirContext, baseUrl: string): Capabili
       },
     ],
   };
-  return { ...cached, implementation: { ...cached.implementation!, url: baseUrl } };
 }
 
 export const capabilities: Interaction = async (req, ctx) => ({ status: 200, body: capabilityStatement(ctx, req.baseUrl) });
