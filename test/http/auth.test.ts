@@ -180,6 +180,8 @@ describe('patient/ scopes see only their compartment', () => {
     expect(probe.body.total).toBe(0);
     const unrestricted = await t.request('GET', '/fhir/Observation?performer:Patient.name=theirs');
     expect(matchIds(unrestricted)).toEqual([mixed.id]);
+    const included = await t.request('GET', `/fhir/Observation?_id=${mixed.id}&_include=Observation:performer&_include=Observation:subject`, { token: patientToken });
+    expect(entryKeys(included, 'include')).toEqual([`Patient/${mine.id}`]);
   });
 
   it('_include and _revinclude never bring in another patient\'s records', async () => {
