@@ -62,6 +62,11 @@ describe('read and vread', () => {
     const created = await create(t, patient('Conditional Read'));
     expect((await t.request('GET', `/fhir/Patient/${created.id}`, { headers: { 'if-none-match': 'W/"1"' } })).status).toBe(304);
     expect((await t.request('GET', `/fhir/Patient/${created.id}`, { headers: { 'if-none-match': 'W/"0"' } })).status).toBe(200);
+    for (const tag of ['"1"', '*', 'W/"7", W/"1"']) {
+      expect((await t.request('GET', `/fhir/Patient/${created.id}`, { headers: { 'if-none-match': tag } })).status, tag).toBe(304);
+    }
+    const metadata = await t.request('GET', '/fhir/metadata', { token: null });
+    expect(metadata.body.rest[0].resource.find((r: any) => r.type === 'Patient').conditionalRead).toBe('not-match');
   });
 
   it('answers 404 with an OperationOutcome for an unknown id', async () => {

@@ -18,7 +18,7 @@ function resourceEntry(type: string, ctx: FhirContext): CapabilityStatementRestR
     readHistory: true,
     updateCreate: ctx.settings.allowUpdateCreate,
     conditionalCreate: true,
-    conditionalRead: 'not-supported',
+    conditionalRead: 'not-match',
     conditionalUpdate: true,
     conditionalDelete: 'not-supported',
     referencePolicy: ['literal', 'logical'],
