@@ -239,6 +239,17 @@ describe('history', () => {
     expect(seen).toEqual(['5', '4', '3', '2', '1']);
   });
 
+  it('_since limits history to versions stored at or after the instant', async () => {
+    const older = await create(t, { resourceType: 'Location', name: 'Older' });
+    await new Promise((r) => setTimeout(r, 20));
+    const newer = await create(t, { resourceType: 'Location', name: 'Newer' });
+    const res = await t.request('GET', `/fhir/Location/_history?_since=${encodeURIComponent(newer.meta.lastUpdated)}`);
+    const ids = res.body.entry.map((e: any) => e.resource.id);
+    expect(ids).toContain(newer.id);
+    expect(ids).not.toContain(older.id);
+    expectOutcome(await t.request('GET', '/fhir/Location/_history?_since=last-week'), 400);
+  });
+
   it('refuses unknown history parameters with 400', async () => {
     expectOutcome(await t.request('GET', '/fhir/Patient/_history?name=x'), 400);
   });
