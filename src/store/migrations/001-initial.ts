@@ -22,7 +22,9 @@ ALTER TABLE resource ALTER COLUMN content SET STORAGE MAIN;
 CREATE UNIQUE INDEX resource_type_id ON resource (type, id);
 CREATE INDEX resource_type_updated ON resource (type, last_updated);
 CREATE INDEX resource_person ON resource (person_key) WHERE person_key IS NOT NULL;
-CREATE INDEX resource_tokens ON resource USING gin (tokens);
+-- A small pending list keeps inserts batched while the index stays compact: the default 4 MB list
+-- left it 4x larger under steady inserts (333 vs 81 bytes a resource; measured on generated data).
+CREATE INDEX resource_tokens ON resource USING gin (tokens) WITH (fastupdate = on, gin_pending_list_limit = 64);
 
 CREATE TABLE resource_history (
   rid bigint NOT NULL,
@@ -35,6 +37,8 @@ CREATE TABLE resource_history (
 ) WITH (toast_tuple_target = 512);
 ALTER TABLE resource_history ALTER COLUMN content SET STORAGE MAIN;
 
+-- Side tables are found by value; their rid indexes only serve replacement on update. Rows are
+-- appended in rid order, so a small BRIN (multi-range, tolerant of updated rows) replaces a btree.
 CREATE TABLE search_string (
   rid bigint NOT NULL,
   person_key bigint,
@@ -42,7 +46,7 @@ CREATE TABLE search_string (
   value text NOT NULL
 );
 CREATE INDEX search_string_value ON search_string (param, value text_pattern_ops);
-CREATE INDEX search_string_rid ON search_string (rid);
+CREATE INDEX search_string_rid ON search_string USING brin (rid int8_minmax_multi_ops) WITH (pages_per_range = 4);
 
 CREATE TABLE search_date (
   rid bigint NOT NULL,
@@ -52,7 +56,7 @@ CREATE TABLE search_date (
   high timestamptz NOT NULL
 );
 CREATE INDEX search_date_low ON search_date (param, low, high);
-CREATE INDEX search_date_rid ON search_date (rid);
+CREATE INDEX search_date_rid ON search_date USING brin (rid int8_minmax_multi_ops) WITH (pages_per_range = 4);
 
 -- number and quantity parameters; unit keys are null for plain numbers.
 CREATE TABLE search_quantity (
@@ -65,7 +69,7 @@ CREATE TABLE search_quantity (
   high double precision NOT NULL
 );
 CREATE INDEX search_quantity_low ON search_quantity (param, low);
-CREATE INDEX search_quantity_rid ON search_quantity (rid);
+CREATE INDEX search_quantity_rid ON search_quantity USING brin (rid int8_minmax_multi_ops) WITH (pages_per_range = 4);
 
 -- target = sc_hash('Type/id') of the referenced resource (or of a canonical URL).
 CREATE TABLE search_reference (
@@ -75,7 +79,7 @@ CREATE TABLE search_reference (
   target bigint NOT NULL
 );
 CREATE INDEX search_reference_target ON search_reference (target, param);
-CREATE INDEX search_reference_rid ON search_reference (rid);
+CREATE INDEX search_reference_rid ON search_reference USING brin (rid int8_minmax_multi_ops) WITH (pages_per_range = 4);
 
 -- Frozen result lists so next/prev pages stay stable while others write.
 CREATE TABLE search_page (
