@@ -1,9 +1,8 @@
 // Clients nobody here wrote, against a real listening server: fhir-kit-client (Vermonster) and
-// fhirclient (SMART client-js, server-side use with an already issued bearer token).
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
+// MedplumClient from @medplum/core (Medplum's own TypeScript client).
 import { Client as FhirKitClient } from 'fhir-kit-client';
-import smart from 'fhirclient';
+import { MedplumClient } from '@medplum/core';
+import type { Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, patient, TEST_ID_SYSTEM } from '../support/fhir-fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.ts';
@@ -113,46 +112,46 @@ describe('fhir-kit-client', () => {
   });
 });
 
-describe('fhirclient (SMART client-js)', () => {
-  /** Server-side client-js: client(state) with the token a SMART launch would have produced. */
-  function smartClient(accessToken: string, patientId?: string) {
-    // client-js keeps its state in request.session (express-session in a real app).
-    const req = Object.assign(new IncomingMessage(new Socket()), { session: {} });
-    const res = new ServerResponse(req);
-    return smart(req, res).client({ serverUrl: base, tokenResponse: { access_token: accessToken, ...(patientId ? { patient: patientId } : {}) } });
+describe('MedplumClient (@medplum/core)', () => {
+  /** Medplum's TypeScript client, pointed at sharedcare with a token sharedcare issued. */
+  function medplum(accessToken: string) {
+    const client = new MedplumClient({ baseUrl: `${base.replace(/\/fhir$/, '')}/`, fhirUrlPath: 'fhir', fetch: globalThis.fetch, cacheTime: 0 });
+    client.setAccessToken(accessToken);
+    return client;
   }
 
-  it('reads and searches with a bearer token, following every page', async () => {
-    const created = await create(t, patient('Smartclient', { gender: 'other' }));
-    for (let i = 0; i < 4; i++) await create(t, patient('Smartclient'));
-    const client = smartClient(token);
-    const read: any = await client.request(`Patient/${created.id}`);
-    expect(read.id).toBe(created.id);
-    expect(read.gender).toBe('other');
-    const first: any = await client.request('Patient?family=smartclient');
-    expect(first.resourceType).toBe('Bundle');
-    expect(first.total).toBe(5);
-    const all: any[] = await client.request('Patient?family=smartclient&_count=2', { pageLimit: 0, flat: true });
-    expect(all).toHaveLength(5);
+  it('creates, reads and searches every page with a bearer token', async () => {
+    const client = medplum(token);
+    const created = await client.createResource(patient('Medplumclient', { gender: 'other' }) as Patient);
+    for (let i = 0; i < 4; i++) await client.createResource(patient('Medplumclient') as Patient);
+    const read = await client.readResource('Patient', created.id!);
+    expect([read.id, read.gender]).toEqual([created.id, 'other']);
+    const bundle = await client.search('Patient', 'family=medplumclient&_count=2');
+    expect([bundle.total, bundle.entry?.length]).toEqual([5, 2]);
+    const all: Patient[] = [];
+    for await (const page of client.searchResourcePages('Patient', 'family=medplumclient&_count=2')) all.push(...page);
     expect(new Set(all.map((r) => r.id)).size).toBe(5);
   });
 
-  it('uses the launch context patient with a patient/ token, and sees nothing else', async () => {
-    const mine = await create(t, patient('Smartmine'));
-    const theirs = await create(t, patient('Smarttheirs'));
-    await create(t, { resourceType: 'Observation', status: 'final', code: { text: 'smart-mine' }, subject: { reference: `Patient/${mine.id}` } });
-    await create(t, { resourceType: 'Observation', status: 'final', code: { text: 'smart-theirs' }, subject: { reference: `Patient/${theirs.id}` } });
-    const client = smartClient(await t.token('patient/*.rs', { patient: mine.id }), mine.id);
-    expect(client.getPatientId()).toBe(mine.id);
-    const me: any = await client.patient.read();
-    expect(me.id).toBe(mine.id);
-    const observations: any = await client.request('Observation');
-    expect(observations.total).toBe(1);
-    expect(observations.entry[0].resource.code.text).toBe('smart-mine');
-    expect(await statusOf(client.request(`Patient/${theirs.id}`))).toBe(404);
-  });
-
-  it('surfaces a 401 for a bad token', async () => {
-    expect(await statusOf(smartClient('not-a-token').request('Patient'))).toBe(401);
+  it('runs a transaction Bundle and sees only the launch patient with a patient/ token', async () => {
+    const result = await medplum(token).executeBatch({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { fullUrl: 'urn:uuid:6f1c0a52-0000-4000-8000-000000000001', resource: patient('Medplummine') as Patient, request: { method: 'POST', url: 'Patient' } },
+        {
+          resource: { resourceType: 'Observation', status: 'final', code: { text: 'medplum-mine' }, subject: { reference: 'urn:uuid:6f1c0a52-0000-4000-8000-000000000001' } },
+          request: { method: 'POST', url: 'Observation' },
+        },
+      ],
+    });
+    const mine = result.entry![0]!.resource!.id!;
+    const theirs = await create(t, patient('Medplumtheirs'));
+    await create(t, { resourceType: 'Observation', status: 'final', code: { text: 'medplum-theirs' }, subject: { reference: `Patient/${theirs.id}` } });
+    const client = medplum(await t.token('patient/*.rs', { patient: mine }));
+    const observations = await client.searchResources('Observation', 'code:text=medplum');
+    expect(observations.map((o) => o.code?.text)).toEqual(['medplum-mine']);
+    // MedplumClient rejects with the server's OperationOutcome rather than a status.
+    await expect(client.readResource('Patient', theirs.id!)).rejects.toMatchObject({ outcome: { issue: [{ code: 'not-found' }] } });
   });
 });
