@@ -236,11 +236,10 @@ describe('writePopulation', () => {
     expect(() => population(2, 1, 3)).toThrow(RangeError);
   });
 
-  it('generates 1,000 people in a few seconds', () => {
-    const started = performance.now();
+  // Speed is measured by npm run bench, not asserted here.
+  it('generates a 1,000-person population of realistic size', () => {
     let resources = 0;
     for (const bundle of generatePopulation({ people: 1000, seed: 1 })) resources += bundle.entry?.length ?? 0;
     expect(resources).toBeGreaterThan(30_000);
-    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });

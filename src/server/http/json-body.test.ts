@@ -22,11 +22,8 @@ describe('JSON request bodies', () => {
     expect(() => assertJsonDepth('[[[]]]', 3)).not.toThrow();
   });
 
-  it('refuses deep nesting before parsing, quickly', () => {
-    const deep = '['.repeat(1_000_000);
-    const started = performance.now();
-    expect(codeOf(() => parseJsonBody(deep, 64))).toBe('HTTP_JSON_DEPTH');
-    expect(performance.now() - started).toBeLessThan(1000);
+  it('refuses deep nesting before parsing (a million brackets would overflow JSON.parse)', () => {
+    expect(codeOf(() => parseJsonBody('['.repeat(1_000_000), 64))).toBe('HTTP_JSON_DEPTH');
   });
 
   it.each(['{"__proto__":{"admin":true}}', '{"a":{"constructor":{"prototype":{}}}}', '{"prototype" : 1}'])('refuses prototype keys in %s', (text) => {
