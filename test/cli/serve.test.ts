@@ -1,0 +1,99 @@
+// The README's first command, end to end: `sharedcare serve` loads a demo population on first
+// start, serves FHIR with a token from `sharedcare token`, stops cleanly, and keeps its data.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASE_URL } from '../support/test-database.ts';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'sharedcare.js');
+const dataDir = mkdtempSync(join(tmpdir(), 'sharedcare-serve-'));
+const schema = `cli_${process.pid}`;
+// On the PostgreSQL run the server uses a private schema of the test server.
+const env: Record<string, string> = { ...(process.env as Record<string, string>), SHAREDCARE_LOG_LEVEL: 'warn' };
+delete env.DATABASE_URL;
+if (TEST_DATABASE_URL) env.DATABASE_URL = `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+
+async function start(args: string[]): Promise<{ child: ChildProcess; base: string; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir, ...args], { env });
+  let output = '';
+  child.stderr!.on('data', (d) => (output += d));
+  const base = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      output += d;
+      const m = /running on (http:\/\/[^\s]+) /.exec(output);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
+  });
+  return { child, base, output: () => output };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+function token(): string {
+  const result = spawnSync(process.execPath, [BIN, 'token', '--scope', 'system/*.rs', '--data', dataDir], { env, encoding: 'utf8' });
+  expect(result.status).toBe(0);
+  return result.stdout.trim();
+}
+
+async function patientCount(base: string): Promise<number> {
+  const res = await fetch(`${base}/fhir/Patient?_summary=count`, { headers: { authorization: `Bearer ${token()}` } });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { total: number }).total;
+}
+
+beforeAll(async () => {
+  if (!TEST_DATABASE_URL) return;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+});
+
+afterAll(async () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  if (!TEST_DATABASE_URL) return;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+  await admin.end();
+});
+
+describe('sharedcare serve', () => {
+  it('starts with a demo population, serves FHIR and health, and keeps its data across restarts', async () => {
+    const first = await start(['--demo-people', '4']);
+    try {
+      expect(first.output()).toMatch(/Loaded \d+ resources/);
+      const health = await fetch(`${first.base}/healthz`);
+      expect(await health.json()).toEqual({ status: 'ok', database: TEST_DATABASE_URL ? 'postgres' : 'pglite' });
+      expect(await patientCount(first.base)).toBe(4);
+      expect((await fetch(`${first.base}/fhir/Patient`)).status).toBe(401);
+      expect((await fetch(`${first.base}/fhir/metadata`)).status).toBe(200);
+    } finally {
+      expect(await stop(first.child)).toBe(0);
+    }
+    const second = await start(['--demo-people', '4']);
+    try {
+      expect(second.output()).not.toMatch(/Loading a synthetic demo population/);
+      expect(await patientCount(second.base)).toBe(4);
+    } finally {
+      expect(await stop(second.child)).toBe(0);
+    }
+  });
+
+  it('explains bad flags and unknown commands with exit code 2', () => {
+    const bad = spawnSync(process.execPath, [BIN, 'serve', '--port', 'eighty'], { env, encoding: 'utf8' });
+    expect([bad.status, bad.stderr]).toEqual([2, expect.stringContaining('--port')]);
+    const unknown = spawnSync(process.execPath, [BIN, 'frobnicate'], { env, encoding: 'utf8' });
+    expect([unknown.status, unknown.stderr]).toEqual([2, expect.stringContaining('Unknown command')]);
+    const help = spawnSync(process.execPath, [BIN, '--help'], { env, encoding: 'utf8' });
+    expect(help.stdout).toMatch(/serve[\s\S]*token[\s\S]*generate/);
+  });
+});
