@@ -91,4 +91,18 @@ describe('date search semantics', () => {
       { numRuns: 80, seed: 7 },
     );
   });
+
+  it('treats repeated bounds on one parameter as a range one date must fall in', async () => {
+    const [inside, around] = await repo.createMany([
+      { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, period: { start: '2030-01-10', end: '2030-01-12' } } as Resource,
+      { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, period: { start: '2029-12-01', end: '2030-03-01' } } as Resource,
+    ]);
+    const find = async (query: Array<[string, string]>) =>
+      (await repo.search(repo.parseSearch('Encounter', query), { owner: 'test' })).matches.map((m) => m.resource.id);
+    const both = `${inside!.id},${around!.id}`;
+    expect(await find([['date', 'ge2030-01-01'], ['date', 'lt2030-02-01'], ['_id', both]])).toEqual([inside!.id]);
+    expect(await find([['date', 'ge2030-01-01'], ['date', 'lt2030-02-01'], ['_id', around!.id!]])).toEqual([]);
+    // A single bound still matches any overlap.
+    expect((await find([['date', 'lt2030-02-01'], ['_id', both]])).sort()).toEqual([inside!.id, around!.id].sort());
+  });
 });
