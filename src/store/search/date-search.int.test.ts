@@ -92,17 +92,19 @@ describe('date search semantics', () => {
     );
   });
 
-  it('treats repeated bounds on one parameter as a range one date must fall in', async () => {
-    const [inside, around] = await repo.createMany([
-      { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, period: { start: '2030-01-10', end: '2030-01-12' } } as Resource,
-      { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, period: { start: '2029-12-01', end: '2030-03-01' } } as Resource,
+  it('treats repeated bounds on one parameter as a range one of its dates must overlap', async () => {
+    const location = (start: string, end: string) => ({ location: { display: 'Ward' }, period: { start, end } });
+    const [spans, apart] = await repo.createMany([
+      { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, location: [location('2029-12-01', '2030-03-01')] } as Resource,
+      // Two stays, neither in January 2030: one before, one after.
+      { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, location: [location('2028-01-01', '2028-02-01'), location('2032-01-01', '2032-02-01')] } as Resource,
     ]);
     const find = async (query: Array<[string, string]>) =>
-      (await repo.search(repo.parseSearch('Encounter', query), { owner: 'test' })).matches.map((m) => m.resource.id);
-    const both = `${inside!.id},${around!.id}`;
-    expect(await find([['date', 'ge2030-01-01'], ['date', 'lt2030-02-01'], ['_id', both]])).toEqual([inside!.id]);
-    expect(await find([['date', 'ge2030-01-01'], ['date', 'lt2030-02-01'], ['_id', around!.id!]])).toEqual([]);
-    // A single bound still matches any overlap.
-    expect((await find([['date', 'lt2030-02-01'], ['_id', both]])).sort()).toEqual([inside!.id, around!.id].sort());
+      (await repo.search(repo.parseSearch('Encounter', query), { owner: 'test' })).matches.map((m) => m.resource.id).sort();
+    const both: [string, string] = ['_id', `${spans!.id},${apart!.id}`];
+    expect(await find([['location-period', 'ge2030-01-01'], ['location-period', 'lt2030-02-01'], both])).toEqual([spans!.id]);
+    // Each bound alone still matches any of the dates.
+    expect(await find([['location-period', 'ge2030-01-01'], both])).toEqual([spans!.id, apart!.id].sort());
+    expect(await find([['location-period', 'lt2030-02-01'], both])).toEqual([spans!.id, apart!.id].sort());
   });
 });
