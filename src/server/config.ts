@@ -22,8 +22,8 @@ export interface Config {
   bodyLimitBytes: number;
   maxJsonDepth: number;
   maxBundleEntries: number;
-  /** Worker threads validating large batches off the event loop (0: validate inline). */
-  validationWorkers: number;
+  /** Worker threads that validate and index large batches off the event loop (0: inline). */
+  writeWorkers: number;
   logLevel: string;
 }
 
@@ -38,7 +38,7 @@ export const DEFAULT_CONFIG: Omit<Config, 'keyFile'> = {
   bodyLimitBytes: 16 * 1024 * 1024,
   maxJsonDepth: 64,
   maxBundleEntries: 10_000,
-  validationWorkers: availableParallelism() > 1 ? 1 : 0,
+  writeWorkers: availableParallelism() > 1 ? Math.min(availableParallelism(), 4) : 0,
   logLevel: 'info',
 };
 
@@ -58,7 +58,7 @@ const ENV: Array<[keyof Config, string, 'number' | 'string' | 'boolean']> = [
   ['bodyLimitBytes', 'SHAREDCARE_BODY_LIMIT', 'number'],
   ['maxJsonDepth', 'SHAREDCARE_MAX_JSON_DEPTH', 'number'],
   ['maxBundleEntries', 'SHAREDCARE_MAX_BUNDLE_ENTRIES', 'number'],
-  ['validationWorkers', 'SHAREDCARE_VALIDATION_WORKERS', 'number'],
+  ['writeWorkers', 'SHAREDCARE_WRITE_WORKERS', 'number'],
   ['logLevel', 'SHAREDCARE_LOG_LEVEL', 'string'],
 ];
 

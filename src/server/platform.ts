@@ -9,7 +9,7 @@ import { migrate } from '../store/migrate.ts';
 import { PgDriver } from '../store/pg-driver.ts';
 import { PgliteDriver } from '../store/pglite-driver.ts';
 import { SqlRepository } from '../store/sql-repository.ts';
-import { ValidationPool } from '../store/validation-pool.ts';
+import { PreparePool } from '../store/prepare-pool.ts';
 import { loadOrCreateInstanceKey, type InstanceKey } from './auth/instance-key.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_SERVER_SETTINGS, type FhirContext } from './fhir-request.ts';
@@ -37,8 +37,8 @@ export async function createPlatform(config: Config, options: { driver?: Driver 
   await migrate(driver);
   const definitions = loadDefinitions();
   const registry = createSearchParamRegistry(definitions);
-  const validationPool = config.validationWorkers > 0 ? new ValidationPool(config.validationWorkers) : undefined;
-  const repo = new SqlRepository(driver, { definitions, registry, ...(validationPool ? { validationPool } : {}) });
+  const preparePool = config.writeWorkers > 0 ? new PreparePool(config.writeWorkers) : undefined;
+  const repo = new SqlRepository(driver, { definitions, registry, ...(preparePool ? { preparePool } : {}) });
   const key = await loadOrCreateInstanceKey(config.keyFile);
   const fhir: FhirContext = {
     repo,
@@ -47,7 +47,7 @@ export async function createPlatform(config: Config, options: { driver?: Driver 
     settings: { ...DEFAULT_SERVER_SETTINGS, allowUpdateCreate: config.allowUpdateCreate, maxBundleEntries: config.maxBundleEntries },
   };
   const close = async () => {
-    await validationPool?.close();
+    await preparePool?.close();
     await driver.close();
   };
   return { config, driver, definitions, registry, repo, fhir, key, close };

@@ -5,7 +5,7 @@ import type { SearchParamRegistry } from '../fhir/search-parameters.ts';
 import { FhirError } from '../fhir/errors.ts';
 import { assertValidResource } from '../fhir/validate.ts';
 import { extractIndexRows, type IndexRows } from './index-rows.ts';
-import type { ValidationPool } from './validation-pool.ts';
+import { POOL_THRESHOLD, type PreparePool } from './prepare-pool.ts';
 import type { PreparedVersion } from './write-resources.ts';
 
 export interface PrepareContext {
@@ -13,12 +13,9 @@ export interface PrepareContext {
   registry: SearchParamRegistry;
   /** Skip structural validation (trusted internal loads only). */
   skipValidation?: boolean;
-  /** Validates large batches off the main thread; small writes validate inline. */
-  validationPool?: ValidationPool;
+  /** Validates and indexes large batches off the main thread; small writes are prepared inline. */
+  preparePool?: PreparePool;
 }
-
-/** Batches at least this large go to the validation pool. */
-export const POOL_THRESHOLD = 16;
 
 /** Puts resourceType, id and meta first, as people expect to read them. */
 export function orderResource<T extends Resource>(content: T): T {
@@ -40,10 +37,9 @@ export function prepareVersion(
   versionId: number,
   lastUpdated: string,
   rid?: string,
-  validated = false,
 ): PreparedVersion {
-  const content = validated ? resource : stampMeta(resource, id, versionId, lastUpdated);
-  if (!ctx.skipValidation && !validated) assertValidResource(content);
+  const content = stampMeta(resource, id, versionId, lastUpdated);
+  if (!ctx.skipValidation) assertValidResource(content);
   const rows = extractIndexRows(
     content as unknown as Record<string, unknown>,
     ctx.registry,
@@ -52,19 +48,26 @@ export function prepareVersion(
   return { type: resource.resourceType, id, versionId, lastUpdated, deleted: false, content, rows, ...(rid ? { rid } : {}) };
 }
 
-/** Prepares a batch of new resources, validating in the worker pool when it is large enough. */
+/** Prepares a batch of new resources, in the worker pool when it is large enough. */
 export async function prepareBatch(ctx: PrepareContext, resources: readonly Resource[], ids: readonly string[], lastUpdated: string): Promise<PreparedVersion[]> {
-  if (!ctx.validationPool || ctx.skipValidation || resources.length < POOL_THRESHOLD) {
+  if (!ctx.preparePool || ctx.skipValidation || resources.length < POOL_THRESHOLD) {
     return resources.map((r, i) => withIndex(i, () => prepareVersion(ctx, r, ids[i]!, 1, lastUpdated)));
   }
   const stamped = resources.map((r, i) => stampMeta(r, ids[i]!, 1, lastUpdated));
-  await ctx.validationPool.assertValid(stamped);
-  return stamped.map((r, i) => withIndex(i, () => prepareVersion(ctx, r, ids[i]!, 1, lastUpdated, undefined, true)));
+  const results = await ctx.preparePool.prepare(stamped);
+  return results.map((result, i) => {
+    if ('issues' in result) throw withIndex(i, () => FhirError.fromIssues('invalid', 'FHIR_VALIDATION', result.issues));
+    const content = stamped[i]!;
+    return { type: content.resourceType, id: ids[i]!, versionId: 1, lastUpdated, deleted: false, content, rows: result.rows };
+  });
 }
 
+/** Runs `fn`, marking a FhirError it throws (or returns) with the batch position. */
 function withIndex<T>(index: number, fn: () => T): T {
   try {
-    return fn();
+    const value = fn();
+    if (value instanceof FhirError) value.entryIndex = index;
+    return value;
   } catch (err) {
     if (err instanceof FhirError) err.entryIndex = index;
     throw err;

@@ -7,7 +7,7 @@ import { FhirError } from '../fhir/errors.ts';
 import { createSearchParamRegistry } from '../fhir/search-parameters.ts';
 import { personKeyOf } from './hash.ts';
 import { SqlRepository } from './sql-repository.ts';
-import { ValidationPool } from './validation-pool.ts';
+import { PreparePool } from './prepare-pool.ts';
 
 let db: TestDatabase;
 let repo: SqlRepository;
@@ -154,11 +154,11 @@ describe(`repository on ${DRIVER_NAME}`, () => {
     expect((await failure(repo.createMany([{ ...patient('Lee'), id: 'bulk-a' } as Resource]))).category).toBe('conflict');
   });
 
-  it('validates large batches in worker threads, naming the failing entry', async () => {
-    const pool = new ValidationPool(1);
+  it('validates and indexes large batches in worker threads, naming the failing entry', async () => {
+    const pool = new PreparePool(2);
     try {
       const definitions = loadDefinitions();
-      const pooled = new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions), validationPool: pool });
+      const pooled = new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions), preparePool: pool });
       const batch: Resource[] = Array.from({ length: 20 }, (_, i) => patient(`Pooled${i}`));
       batch[18] = { resourceType: 'Patient', birthDate: 'last tuesday' } as unknown as Resource;
       const err = await failure(pooled.createMany(batch));
@@ -166,6 +166,10 @@ describe(`repository on ${DRIVER_NAME}`, () => {
       expect(err.issues[0]!.expression).toEqual(['Patient.birthDate']);
       batch[18] = patient('Pooled18');
       expect(await pooled.createMany(batch)).toHaveLength(20);
+      // Index rows made in the workers are the same as inline ones: both chunks are searchable.
+      for (const family of ['Pooled3', 'Pooled18']) {
+        expect((await pooled.search(pooled.parseSearch('Patient', [['family', family]]), { owner: 't' })).total).toBe(1);
+      }
     } finally {
       await pool.close();
     }
