@@ -64,6 +64,39 @@ describe('conditional create (If-None-Exist)', () => {
     expect(await countByIdentifier(value)).toBe(1);
   });
 
+  it('10 parallel identical transaction Bundles with a conditional create make one resource', async () => {
+    const value = unique('txrace');
+    const bundle = JSON.stringify({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:0b6d2d35-0000-4000-8000-00000000000a',
+          resource: patient('TxRace', { identifier: [identifier(value)] }),
+          request: { method: 'POST', url: 'Patient', ifNoneExist: `identifier=${TEST_ID_SYSTEM}|${value}` },
+        },
+        {
+          resource: { resourceType: 'Observation', status: 'final', code: { text: 'tx-race' }, subject: { reference: 'urn:uuid:0b6d2d35-0000-4000-8000-00000000000a' } },
+          request: { method: 'POST', url: 'Observation' },
+        },
+      ],
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        fetch(base, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' }, body: bundle }).then(
+          async (r) => ({ status: r.status, body: (await r.json()) as any }),
+        ),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const patientIds = new Set(responses.map((r) => r.body.entry[0].resource.id));
+    expect(patientIds.size).toBe(1);
+    expect(await countByIdentifier(value)).toBe(1);
+    // Every Observation points at the one Patient.
+    const observations = await t.request('GET', `/fhir/Observation?subject=Patient/${[...patientIds][0]}&_total=accurate`);
+    expect(observations.body.total).toBe(10);
+  });
+
   it('answers 412 when the criteria match more than one resource', async () => {
     const value = unique('multi');
     await create(t, patient('Twin', { identifier: [identifier(value)] }));

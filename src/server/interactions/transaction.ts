@@ -140,16 +140,13 @@ async function runTransaction(req: FhirRequest, ctx: FhirContext, plan: Planned[
         if (p.method === 'POST') {
           const ifNoneExist = p.entry.request?.ifNoneExist;
           if (ifNoneExist) {
-            const sub = subRequest(req, p, p.entry.resource);
-            const existing = await resolveConditionalReference(repo, `${type}?${ifNoneExist}`, sub).catch((err) => {
-              if (err instanceof FhirError && err.code === 'BUNDLE_CONDITIONAL_REFERENCE' && err.message.includes('nothing')) return undefined;
-              throw err;
-            });
-            if (existing) {
-              if (fullUrl) ids.set(fullUrl, existing);
-              const resource = await repo.read(type, existing.split('/')[1]!);
-              p.response = { status: '200', location: `${req.baseUrl}/${existing}/_history/${resource.meta?.versionId}`, etag: `W/"${resource.meta?.versionId}"` };
-              p.resource = resource;
+            // Locks the condition until commit, so parallel identical Bundles create it once.
+            const match = await repo.matchCondition(type, queryPairs(ifNoneExist), 'ifNoneExist', access(req, type, 's'));
+            if (match) {
+              if (fullUrl) ids.set(fullUrl, `${type}/${match.id}`);
+              const headers = versionHeaders(match, req.baseUrl, true);
+              p.response = { status: '200', location: headers.Location!, etag: headers.ETag! };
+              p.resource = match;
               continue;
             }
           }
@@ -160,10 +157,8 @@ async function runTransaction(req: FhirRequest, ctx: FhirContext, plan: Planned[
           ids.set(fullUrl, p.url.pathname.replace(/^\//, ''));
         } else if (p.method === 'PUT' && fullUrl) {
           // A conditional update's fullUrl names what it matches, or the resource it will create.
-          const existing = await resolveConditionalReference(repo, `${type}${p.url.search}`, subRequest(req, p, p.entry.resource)).catch((err) => {
-            if (err instanceof FhirError && err.code === 'BUNDLE_CONDITIONAL_REFERENCE' && err.message.includes('nothing')) return undefined;
-            throw err;
-          });
+          const match = await repo.matchCondition(type, [...p.url.searchParams], 'conditional update', access(req, type, 's'));
+          const existing = match ? `${type}/${match.id}` : undefined;
           const id = existing?.split('/')[1] ?? randomUUID();
           ids.set(fullUrl, `${type}/${id}`);
           p.entry = { ...p.entry, resource: { ...(p.entry.resource as Resource), id } };
