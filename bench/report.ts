@@ -41,7 +41,7 @@ export interface DriverResult {
   machine: ReturnType<typeof machineInfo> & { loadAverage1m: { atStart: number; atEnd: number } };
   versions: { node: string; sharedcare: string; database: string; pglite?: string; pg?: string; git: ReturnType<typeof gitState> };
   /** Settings that change the figures. */
-  config: { databasePoolSize: number; validationWorkers?: number; logLevel: string };
+  config: { databasePoolSize: number; logLevel: string; workers: Record<string, number> };
   data: { seed: number; peoplePerIngestMode: number; warmupPeople: number; peopleLoaded: number; resourcesLoaded: number; resourcesStored: number; generateSeconds: number };
   ingest: { method: string; inProcess1: IngestResult; inProcess4: IngestResult; http1: IngestResult; http4: IngestResult };
   copyLimit: CopyLimitFigures & { ingestAsFractionOfCopy: Record<string, number> };
@@ -70,10 +70,11 @@ export function packageVersion(name: string): string {
 
 /** The commit measured, and the source files that differed from it (others work in the same tree). */
 export function gitState(): { commit: string; uncommittedSourceFiles: string[] } {
-  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', cwd: new URL('..', import.meta.url).pathname }).trim();
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', cwd: new URL('..', import.meta.url).pathname });
   try {
+    // Porcelain lines are "XY path"; the leading status column may be a space, so no trim before slicing.
     const changed = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).map((l) => l.slice(3));
-    return { commit: git('rev-parse', 'HEAD'), uncommittedSourceFiles: changed };
+    return { commit: git('rev-parse', 'HEAD').trim(), uncommittedSourceFiles: changed };
   } catch {
     return { commit: 'unknown', uncommittedSourceFiles: [] };
   }

@@ -74,7 +74,6 @@ export async function runDriver(options: RunOptions): Promise<DriverResult> {
     progress(`${options.driver}: everything p50 ${everything.inProcess.p50Ms} ms; update pass on 10%`);
     const updates = await updatePass(db.platform, 0.1, 4);
     const afterUpdates = await measureStorage(db.platform.driver, 'after the update pass');
-    const vw = (db.platform.config as { validationWorkers?: number }).validationWorkers;
     const ratio = (r: number) => Math.round((r / copy.resourcesPerSecond) * 1000) / 1000;
     return {
       benchmark: 'sharedcare',
@@ -91,8 +90,9 @@ export async function runDriver(options: RunOptions): Promise<DriverResult> {
       },
       config: {
         databasePoolSize: db.platform.config.databasePoolSize,
-        ...(vw !== undefined ? { validationWorkers: vw } : {}),
         logLevel: db.platform.config.logLevel,
+        // Worker-thread settings by whatever name config.ts gives them.
+        workers: Object.fromEntries(Object.entries(db.platform.config).filter(([k, v]) => /workers$/i.test(k) && typeof v === 'number')) as Record<string, number>,
       },
       data: {
         seed: options.seed,
