@@ -69,6 +69,17 @@ describe('read and vread', () => {
     expect(metadata.body.rest[0].resource.find((r: any) => r.type === 'Patient').conditionalRead).toBe('not-match');
   });
 
+  it('applies _summary and _elements to reads, marking the result SUBSETTED', async () => {
+    const created = await create(t, patient('Summary', { gender: 'female', maritalStatus: { text: 'Married' }, birthDate: '1950-02-03' }));
+    const summary = await t.request('GET', `/fhir/Patient/${created.id}?_summary=true`);
+    expect(summary.body.birthDate).toBe('1950-02-03');
+    expect(summary.body.maritalStatus).toBeUndefined();
+    expect(summary.body.meta.tag).toContainEqual(expect.objectContaining({ code: 'SUBSETTED' }));
+    const elements = await t.request('GET', `/fhir/Patient/${created.id}/_history/1?_elements=gender`);
+    expect([elements.body.gender, elements.body.birthDate, elements.body.name]).toEqual(['female', undefined, undefined]);
+    expectOutcome(await t.request('GET', `/fhir/Patient/${created.id}?_summary=everything`), 400);
+  });
+
   it('answers 404 with an OperationOutcome for an unknown id', async () => {
     expectOutcome(await t.request('GET', '/fhir/Patient/does-not-exist'), 404, { code: 'not-found' });
   });

@@ -67,6 +67,16 @@ describe('_sort', () => {
   });
 });
 
+describe('empty parameters', () => {
+  it('ignores a known parameter without a value, and still refuses an unknown one', async () => {
+    const all = await t.request('GET', '/fhir/Patient?_total=accurate');
+    const withEmpty = await t.request('GET', '/fhir/Patient?family=&_total=accurate');
+    expect(withEmpty.status).toBe(200);
+    expect(withEmpty.body.total).toBe(all.body.total);
+    expectOutcome(await t.request('GET', '/fhir/Patient?no-such-param='), 400);
+  });
+});
+
 describe('_count', () => {
   it('limits the page and offers a next link', async () => {
     const res = await t.request('GET', `/fhir/Patient?${SET}&_count=2`);

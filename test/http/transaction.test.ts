@@ -54,6 +54,25 @@ describe('transaction', () => {
     expect(stored.body.total).toBe(1);
   });
 
+  it('refuses a urn:uuid reference that no entry defines, naming the entry', async () => {
+    const res = await t.request('POST', '/fhir', {
+      body: {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          { fullUrl: 'urn:uuid:5d1e7c1a-0000-4000-8000-000000000001', resource: patient('Dangling'), request: { method: 'POST', url: 'Patient' } },
+          {
+            resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'urn:uuid:5d1e7c1a-0000-4000-8000-00000000ffff' } },
+            request: { method: 'POST', url: 'Observation' },
+          },
+        ],
+      },
+    });
+    const outcome = expectOutcome(res, 400);
+    expect(outcome.issue[0].expression[0]).toBe('Bundle.entry[1]');
+    expect((await t.request('GET', '/fhir/Patient?family=dangling')).body.total).toBe(0);
+  });
+
   it('is all-or-nothing: one invalid entry rolls back the rest and is named in the error', async () => {
     const value = unique('atomic');
     const existing = await create(t, patient('Atomic'));

@@ -104,12 +104,14 @@ function rewriteReferences(value: unknown, map: ReadonlyMap<string, string>): un
   return out;
 }
 
-function collectConditionalReferences(value: unknown, out: Set<string>): void {
-  if (Array.isArray(value)) value.forEach((v) => collectConditionalReferences(v, out));
+/** Collects every `reference` string accepted by `keep`. */
+function collectReferences(value: unknown, keep: (reference: string) => boolean, out: Set<string>): void {
+  if (Array.isArray(value)) value.forEach((v) => collectReferences(v, keep, out));
   else if (typeof value === 'object' && value !== null) {
     for (const [key, v] of Object.entries(value)) {
-      if (key === 'reference' && typeof v === 'string' && /^[A-Z][A-Za-z]+\?/.test(v)) out.add(v);
-      else collectConditionalReferences(v, out);
+      if (key === 'reference' && typeof v === 'string') {
+        if (keep(v)) out.add(v);
+      } else collectReferences(v, keep, out);
     }
   }
 }
@@ -169,8 +171,16 @@ async function runTransaction(req: FhirRequest, ctx: FhirContext, plan: Planned[
     }
     // 2. Conditional references (Patient?identifier=…) resolve to exactly one resource.
     const conditional = new Set<string>();
-    for (const p of plan) collectConditionalReferences(p.entry.resource, conditional);
+    for (const p of plan) collectReferences(p.entry.resource, (ref) => /^[A-Z][A-Za-z]+\?/.test(ref), conditional);
     for (const ref of conditional) ids.set(ref, await resolveConditionalReference(repo, ref, req));
+    // A urn:uuid that no entry's fullUrl defines would be stored as a dangling literal.
+    for (const p of plan) {
+      const dangling = new Set<string>();
+      collectReferences(p.entry.resource, (ref) => ref.startsWith('urn:uuid:') && !ids.has(ref), dangling);
+      if (dangling.size > 0) {
+        throw entryError(p.index, invalid('BUNDLE_UNRESOLVED_REFERENCE', `${[...dangling][0]} is not the fullUrl of any entry in this Bundle`, 'resource'));
+      }
+    }
     // 3. Execute in the order the spec requires.
     const ordered = [...plan].sort((a, b) => ORDER[a.method]! - ORDER[b.method]! || a.index - b.index);
     const creates = ordered.filter((p) => p.bulkCreate);

@@ -42,11 +42,13 @@ export function parseSearch(resourceType: string, params: ReadonlyArray<[string,
   const cursor: Record<string, string> = {};
   for (const [name, value] of params) {
     if (RESULT_PARAMS.has(name.split(':')[0]!)) {
+      if (value === '') continue;
       applyResultParam(request, name, value, options, limits, cursor);
       continue;
     }
-    const criterion = parseCriterion(resourceType, name, value, options, 0);
-    if (criterion) request.criteria.push(criterion);
+    // A known parameter without a value is ignored, not taken to match everything or nothing.
+    const criterion = parseCriterion(resourceType, name, value === '' ? 'true' : value, options, 0);
+    if (criterion && value !== '') request.criteria.push(criterion);
   }
   if (cursor._maxrid) {
     if (!/^\d+$/.test(cursor._maxrid) || [cursor._cursor, cursor._before].some((v) => v !== undefined && !/^\d+$/.test(v))) {
