@@ -17,7 +17,9 @@ CREATE TABLE resource (
   content jsonb,
   -- Hashed token, uri, identifier-reference, exact-string and presence keys (see index-rows.ts).
   tokens bigint[] NOT NULL DEFAULT '{}'
-) WITH (toast_tuple_target = 512);
+);
+-- Rows over ~2 KB (large resources) are compressed in place before anything moves out of line, so
+-- a read stays one heap fetch. Smaller rows are never compressed by PostgreSQL, whatever the setting.
 ALTER TABLE resource ALTER COLUMN content SET STORAGE MAIN;
 CREATE UNIQUE INDEX resource_type_id ON resource (type, id);
 CREATE INDEX resource_type_updated ON resource (type, last_updated);
@@ -34,7 +36,7 @@ CREATE TABLE resource_history (
   deleted boolean NOT NULL,
   content jsonb,
   PRIMARY KEY (rid, version_id)
-) WITH (toast_tuple_target = 512);
+);
 ALTER TABLE resource_history ALTER COLUMN content SET STORAGE MAIN;
 
 -- Side tables are found by value, then probed by rid: intersecting criteria, _sort, and replacing
