@@ -80,6 +80,14 @@ describe('read and vread', () => {
     expectOutcome(await t.request('GET', `/fhir/Patient/${created.id}?_summary=everything`), 400);
   });
 
+  it('tells browsers and proxies not to keep or sniff responses', async () => {
+    const created = await create(t, patient('NoStore'));
+    for (const res of [await t.request('GET', `/fhir/Patient/${created.id}`), await t.request('GET', '/fhir/Patient/unknown-id')]) {
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+
   it('answers 404 with an OperationOutcome for an unknown id', async () => {
     expectOutcome(await t.request('GET', '/fhir/Patient/does-not-exist'), 404, { code: 'not-found' });
   });
