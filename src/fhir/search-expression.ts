@@ -159,7 +159,7 @@ export function compileSearchExpression(
   type: string,
   expression: string,
   choiceElements: ReadonlySet<string>,
-): { accessor: ValueAccessor; compiled: boolean } {
+): { accessor: ValueAccessor; compiled: boolean; jsonPaths?: string[] } {
   const parts = splitUnion(expression).filter((p) => {
     const root = rootOf(p);
     return root === type || root === 'Resource' || root === 'DomainResource';
@@ -184,5 +184,12 @@ export function compileSearchExpression(
     for (const part of interpreted) for (const v of evalFhirPath(part, resource)) out.push(v);
     return out;
   };
-  return { accessor, compiled: interpreted.length === 0 };
+  const jsonPaths = interpreted.length === 0 ? compiledParts.map(toJsonPath) : [];
+  return { accessor, compiled: interpreted.length === 0, ...(jsonPaths.length > 0 && jsonPaths.every(Boolean) ? { jsonPaths: jsonPaths as string[] } : {}) };
+}
+
+/** A part made only of plain element steps, as an SQL/JSON path (`$.meta.source`); else undefined. */
+function toJsonPath(steps: Step[]): string | undefined {
+  if (steps.length === 0 || !steps.every((s) => s.kind === 'prop' && !s.choice)) return undefined;
+  return '$' + steps.map((s) => `.${(s as { name: string }).name}`).join('');
 }

@@ -29,6 +29,11 @@ export interface SearchParamDef {
   unionOf?: readonly string[];
   /** The parameters named by unionOf. */
   members?: readonly SearchParamDef[];
+  /**
+   * SQL/JSON paths whose existence in the stored JSON means the parameter has a value (plain
+   * element paths only), so `:missing` needs no index entry of its own.
+   */
+  presencePaths?: readonly string[];
 }
 
 /** Parameters answered from columns rather than the index. */
@@ -122,7 +127,7 @@ function coverWith(def: SearchParamDef, own: string[], byCode: Map<string, Searc
 function toDef(resourceType: string, sp: SearchParameter, definitions: Definitions): SearchParamDef | undefined {
   if (!sp.code || !sp.expression || !isIndexable(sp.type)) return undefined;
   if ((COLUMN_PARAMS as readonly string[]).includes(sp.code)) return undefined;
-  const { accessor, compiled } = compileSearchExpression(resourceType, sp.expression, definitions.choiceElements);
+  const { accessor, compiled, jsonPaths } = compileSearchExpression(resourceType, sp.expression, definitions.choiceElements);
   return {
     resourceType,
     code: sp.code,
@@ -132,5 +137,6 @@ function toDef(resourceType: string, sp: SearchParameter, definitions: Definitio
     targets: sp.target ?? [],
     compiled,
     values: accessor,
+    ...(jsonPaths ? { presencePaths: jsonPaths } : {}),
   };
 }

@@ -13,6 +13,11 @@ export interface IndexRows {
   dates: Array<[param: number, low: string, high: string]>;
   quantities: Array<[param: number, unitSystemCode: string | null, unitCode: string | null, low: number, high: number]>;
   references: Array<[param: number, target: string]>;
+  /**
+   * Terminology displays (Coding.display) for `:text`, kept once per distinct text in a shared
+   * vocabulary table; the resource carries only a token for each. Free text stays in `strings`.
+   */
+  displays: Array<[param: number, value: string]>;
 }
 
 const MAX_STRING = 256;
@@ -28,6 +33,8 @@ export const tokenKey = {
   exact: (p: string, value: string) => hash64(`${p}\u0001x\u0001${value}`),
   uri: (p: string, value: string) => hash64(`${p}\u0001u\u0001${value}`),
   present: (p: string) => hash64(`${p}\u0001present`),
+  /** Must match the SQL in search-sql.ts (`displayTokenSql`). */
+  display: (p: string, normalized: string) => hash64(`${p}\u0001t\u0001${normalized}`),
 } as const;
 
 /** Case- and accent-insensitive form used by string search. See: https://hl7.org/fhir/R4/search.html#string */
@@ -53,7 +60,7 @@ export function referenceTarget(reference: string): string | undefined {
 }
 
 class RowBuilder {
-  readonly rows: IndexRows = { personKey: null, tokens: [], strings: [], dates: [], quantities: [], references: [] };
+  readonly rows: IndexRows = { personKey: null, tokens: [], strings: [], dates: [], quantities: [], references: [], displays: [] };
   private readonly seen = new Set<string>();
 
   token(key: string): void {
@@ -61,6 +68,15 @@ class RowBuilder {
       this.seen.add(key);
       this.rows.tokens.push(key);
     }
+  }
+
+  display(code: string, param: number, value: unknown): void {
+    if (typeof value !== 'string' || value.length === 0) return;
+    const normalized = normalizeString(value).slice(0, MAX_STRING);
+    if (!normalized) return;
+    const key = tokenKey.display(code, normalized);
+    if (!this.seen.has(key)) this.rows.displays.push([param, normalized]);
+    this.token(key);
   }
 
   string(param: number, value: unknown): void {
@@ -84,7 +100,7 @@ function addCoding(b: RowBuilder, code: string, textParam: number, coding: Json)
     b.token(tokenKey.systemCode(code, system ?? '', v));
   }
   if (system) b.token(tokenKey.system(code, system));
-  b.string(textParam, coding.display);
+  b.display(code, textParam, coding.display);
 }
 
 function indexToken(b: RowBuilder, def: SearchParamDef, value: unknown, textParam: number): void {
@@ -228,8 +244,8 @@ export function extractIndexRows(resource: Json, registry: SearchParamRegistry, 
       continue;
     }
     const param = paramKey(type, def.code);
-    // Other types answer :missing from their side tables.
-    if (def.type === 'token' || def.type === 'uri') b.token(tokenKey.present(def.code));
+    // Other types answer :missing from their side tables, plain paths from the stored JSON.
+    if ((def.type === 'token' || def.type === 'uri') && !def.presencePaths) b.token(tokenKey.present(def.code));
     for (const value of values) {
       switch (def.type) {
         case 'token':

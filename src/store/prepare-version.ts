@@ -28,7 +28,7 @@ export function stampMeta(resource: Resource, id: string, versionId: number, las
   return orderResource({ ...resource, id, meta: { versionId: String(versionId), lastUpdated, ...meta } } as Resource);
 }
 
-const EMPTY_ROWS: IndexRows = { personKey: null, tokens: [], strings: [], dates: [], quantities: [], references: [] };
+const EMPTY_ROWS: IndexRows = { personKey: null, tokens: [], strings: [], dates: [], quantities: [], references: [], displays: [] };
 
 export function prepareVersion(
   ctx: PrepareContext,

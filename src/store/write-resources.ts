@@ -95,6 +95,23 @@ async function insertIndexRows(tx: Queryable, versions: readonly PreparedVersion
   for (const [sql, columns] of statements) {
     if (columns[0]!.length > 0) await tx.query(sql, columns.map(encodeInfinity));
   }
+  await insertDisplays(tx, versions);
+}
+
+/**
+ * Adds new terminology displays to the shared vocabulary. Sorted, so concurrent transactions take
+ * the unique-key locks in one order and cannot deadlock.
+ */
+async function insertDisplays(tx: Queryable, versions: readonly PreparedVersion[]): Promise<void> {
+  const distinct = new Map<string, [number, string]>();
+  for (const v of versions) for (const [param, value] of v.rows.displays) distinct.set(`${param}\u0001${value}`, [param, value]);
+  if (distinct.size === 0) return;
+  const rows = [...distinct.values()].sort(([p1, v1], [p2, v2]) => p1 - p2 || (v1 < v2 ? -1 : v1 > v2 ? 1 : 0));
+  await tx.query(
+    `INSERT INTO search_display (param, value)
+     SELECT * FROM unnest($1::int[], $2::text[]) ON CONFLICT DO NOTHING`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1])],
+  );
 }
 
 function pushRow(columns: unknown[][], ...values: unknown[]): void {

@@ -59,4 +59,13 @@ describe('aliased search parameters', () => {
     expect(await find('Observation', 'date:missing=true')).toEqual([`Observation/${ids.bp}`, `Observation/${ids.groupObs}`].sort());
     expect(await find('Observation', 'subject:missing=true')).toEqual([]);
   });
+
+  it(':missing on tokens and uris is answered from the stored JSON', async () => {
+    const all = [`Observation/${ids.bp}`, `Observation/${ids.weight}`, `Observation/${ids.groupObs}`].sort();
+    expect(await find('Observation', 'code:missing=false')).toEqual(all);
+    expect(await find('Observation', 'category:missing=true')).toEqual(all);
+    expect(await find('Observation', 'component-code:missing=false')).toEqual([`Observation/${ids.bp}`]);
+    expect(await find('Observation', 'combo-code:missing=true')).toEqual([]);
+    expect(await find('Patient', `_id=${ids.ann}&_source:missing=true`)).toEqual([`Patient/${ids.ann}`]);
+  });
 });

@@ -119,7 +119,6 @@ const SIDE_TABLES: Record<string, string> = {
 
 function paramPredicate(alias: string, c: Extract<Criterion, { kind: 'param' }>, params: SqlParams): string {
   const { def, modifier, values } = c;
-  const type = def.resourceType;
   if (def.members) {
     // A union parameter matches when any member does; it lacks a code or a value only when all do.
     const members = def.members.map((member) => paramPredicate(alias, { ...c, def: member }, params));
@@ -128,17 +127,16 @@ function paramPredicate(alias: string, c: Extract<Criterion, { kind: 'param' }>,
   }
   const param = paramKeyOf(def);
   if (modifier === 'missing') {
-    const present = def.type === 'token' || def.type === 'uri'
-      ? `${alias}.tokens @> ${bigintArray(params, [tokenKey.present(def.code)])}`
-      : `EXISTS (SELECT 1 FROM ${SIDE_TABLES[def.type]} WHERE rid = ${alias}.rid AND param = ${params.add(param)})`;
+    const present = def.type !== 'token' && def.type !== 'uri'
+      ? `EXISTS (SELECT 1 FROM ${SIDE_TABLES[def.type]} WHERE rid = ${alias}.rid AND param = ${params.add(param)})`
+      : def.presencePaths
+        ? `(${def.presencePaths.map((path) => `jsonb_path_exists(${alias}.content, ${params.add(path)}::jsonpath)`).join(' OR ')})`
+        : `${alias}.tokens @> ${bigintArray(params, [tokenKey.present(def.code)])}`;
     return values[0] === 'true' ? `NOT (${present})` : present;
   }
   switch (def.type) {
     case 'token': {
-      if (modifier === 'text') {
-        const textParam = paramKey(type, `${def.code}:text`);
-        return sideTable('search_string', alias, textParam, params, values.map((v) => `value LIKE ${params.add(likeEscape(normalizeString(v)) + '%')}`).join(' OR '));
-      }
+      if (modifier === 'text') return textPredicate(alias, def, values, params);
       const keys = values.flatMap((v) => tokenKeys(def, v));
       const match = `${alias}.tokens && ${bigintArray(params, keys)}`;
       return modifier === 'not' ? `NOT (${match})` : match;
@@ -165,6 +163,18 @@ function paramPredicate(alias: string, c: Extract<Criterion, { kind: 'param' }>,
       return `${alias}.rid IN (SELECT rid FROM search_reference WHERE target = ANY(${bigintArray(params, targets)}) AND param = ${params.add(param)})`;
     }
   }
+}
+
+/**
+ * Token :text: terminology displays through the shared vocabulary (each resource holds a token per
+ * display), free text (CodeableConcept.text) through search_string. Both match from the start.
+ */
+function textPredicate(alias: string, def: SearchParamDef, values: string[], params: SqlParams): string {
+  const textParam = params.add(paramKey(def.resourceType, `${def.code}:text`));
+  const likes = (column: string) => values.map((v) => `${column} LIKE ${params.add(likeEscape(normalizeString(v)) + '%')}`).join(' OR ');
+  // Same key as tokenKey.display: sc_hash(code || U+0001 || 't' || U+0001 || text).
+  const displayTokens = `ARRAY(SELECT sc_hash(${params.add(def.code)} || chr(1) || 't' || chr(1) || d.value) FROM search_display d WHERE d.param = ${textParam} AND (${likes('d.value')}))`;
+  return `(${alias}.tokens && ${displayTokens} OR ${alias}.rid IN (SELECT rid FROM search_string WHERE param = ${textParam} AND (${likes('value')})))`;
 }
 
 function quantityCondition(value: string, code: string, params: SqlParams): string {
