@@ -1,5 +1,6 @@
-// Writes resource versions and their index rows in a handful of set-based statements, however
-// many resources a bundle holds: existing rows move to history, then rows and index are replaced.
+// Writes resource versions and their index rows in two round trips, however many resources a
+// Bundle holds: new rids are drawn from the sequence, then one statement of data-modifying CTEs
+// moves old versions to history, replaces rows and index, and adds new displays.
 import type { Resource } from '@medplum/fhirtypes';
 import type { Queryable } from './driver.ts';
 import type { IndexRows } from './index-rows.ts';
@@ -17,104 +18,113 @@ export interface PreparedVersion {
   rid?: string;
 }
 
+// Rows travel as one JSON document: resource content is embedded once, not escaped again inside
+// a text[] literal (that escaping cost more than the rest of the write).
+const ROW_COLUMNS = 'rid bigint, t text, i text, v int, lu timestamptz, del boolean, pk bigint, c jsonb, tk bigint[]';
+
+function rowsDocument(versions: readonly PreparedVersion[]): string {
+  return JSON.stringify(
+    versions.map((v) => ({ rid: v.rid, t: v.type, i: v.id, v: v.versionId, lu: v.lastUpdated, del: v.deleted, pk: v.rows.personKey, c: v.content ? dehydrate(v.content) : null, tk: v.rows.tokens })),
+  );
+}
+
+/** Collects the CTEs of the one write statement and their bound values. */
+class WriteStatement {
+  readonly parts: string[] = [];
+  readonly values: unknown[] = [];
+
+  param(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+
+  add(sql: string): void {
+    this.parts.push(`w${this.parts.length} AS (${sql})`);
+  }
+
+  get sql(): string {
+    return `WITH ${this.parts.join(',\n')} SELECT 1`;
+  }
+}
+
 /** Writes every version; all-or-nothing within the caller's transaction. */
 export async function writeVersions(tx: Queryable, versions: readonly PreparedVersion[]): Promise<void> {
   if (versions.length === 0) return;
   const existing = versions.filter((v) => v.rid !== undefined);
   const fresh = versions.filter((v) => v.rid === undefined);
-  if (existing.length > 0) await replaceExisting(tx, existing);
-  if (fresh.length > 0) await insertFresh(tx, fresh);
-  await insertIndexRows(tx, versions);
+  await allocateRids(tx, fresh);
+  // All parts see the same snapshot: the history copy and the deletes see only the old rows.
+  const statement = new WriteStatement();
+  if (existing.length > 0) replaceExisting(statement, existing);
+  if (fresh.length > 0) {
+    statement.add(`INSERT INTO resource (rid, type, id, version_id, last_updated, deleted, person_key, content, tokens)
+      SELECT rid, t, i, v, lu, del, pk, c, tk FROM jsonb_to_recordset(${statement.param(rowsDocument(fresh))}::jsonb) AS u(${ROW_COLUMNS})`);
+  }
+  insertIndexRows(statement, versions);
+  insertDisplays(statement, versions);
+  await tx.query(statement.sql, statement.values);
 }
 
-// Rows travel as one JSON document per statement: resource content is embedded once, not
-// escaped again inside a text[] literal (that escaping cost more than the rest of the write).
-const ROW_COLUMNS = 'rid bigint, t text, i text, v int, lu timestamptz, del boolean, pk bigint, c jsonb, tk bigint[]';
-
-function rowsDocument(versions: readonly PreparedVersion[]): string {
-  return JSON.stringify(
-    versions.map((v) => ({ rid: v.rid ?? null, t: v.type, i: v.id, v: v.versionId, lu: v.lastUpdated, del: v.deleted, pk: v.rows.personKey, c: v.content ? dehydrate(v.content) : null, tk: v.rows.tokens })),
+async function allocateRids(tx: Queryable, fresh: PreparedVersion[]): Promise<void> {
+  if (fresh.length === 0) return;
+  const { rows } = await tx.query<{ rid: string }>(
+    "SELECT nextval(pg_get_serial_sequence('resource', 'rid'))::text AS rid FROM generate_series(1, $1::int)",
+    [fresh.length],
   );
+  fresh.forEach((v, i) => (v.rid = rows[i]!.rid));
 }
 
-async function replaceExisting(tx: Queryable, versions: readonly PreparedVersion[]): Promise<void> {
-  const rids = versions.map((v) => v.rid!);
-  await tx.query(
-    `WITH moved AS (
-       INSERT INTO resource_history (rid, version_id, person_key, last_updated, deleted, content)
-       SELECT rid, version_id, person_key, last_updated, deleted, content FROM resource WHERE rid = ANY($1::bigint[])
-     ), s AS (DELETE FROM search_string WHERE rid = ANY($1::bigint[])),
-        d AS (DELETE FROM search_date WHERE rid = ANY($1::bigint[])),
-        q AS (DELETE FROM search_quantity WHERE rid = ANY($1::bigint[])),
-        r AS (DELETE FROM search_reference WHERE rid = ANY($1::bigint[]))
-     SELECT 1`,
-    [rids],
-  );
-  await tx.query(
-    `UPDATE resource AS r SET version_id = u.v, last_updated = u.lu, deleted = u.del, person_key = u.pk, content = u.c, tokens = u.tk
-     FROM jsonb_to_recordset($1::jsonb) AS u(${ROW_COLUMNS})
-     WHERE r.rid = u.rid`,
-    [rowsDocument(versions)],
-  );
+function replaceExisting(statement: WriteStatement, versions: readonly PreparedVersion[]): void {
+  const rids = `${statement.param(versions.map((v) => v.rid!))}::bigint[]`;
+  statement.add(`INSERT INTO resource_history (rid, version_id, person_key, last_updated, deleted, content)
+    SELECT rid, version_id, person_key, last_updated, deleted, content FROM resource WHERE rid = ANY(${rids})`);
+  for (const table of ['search_string', 'search_date', 'search_quantity', 'search_reference']) {
+    statement.add(`DELETE FROM ${table} WHERE rid = ANY(${rids})`);
+  }
+  statement.add(`UPDATE resource AS r SET version_id = u.v, last_updated = u.lu, deleted = u.del, person_key = u.pk, content = u.c, tokens = u.tk
+    FROM jsonb_to_recordset(${statement.param(rowsDocument(versions))}::jsonb) AS u(${ROW_COLUMNS})
+    WHERE r.rid = u.rid`);
 }
 
-async function insertFresh(tx: Queryable, versions: readonly PreparedVersion[]): Promise<void> {
-  const { rows } = await tx.query<{ rid: string; type: string; id: string }>(
-    `INSERT INTO resource (type, id, version_id, last_updated, deleted, person_key, content, tokens)
-     SELECT t, i, v, lu, del, pk, c, tk FROM jsonb_to_recordset($1::jsonb) AS u(${ROW_COLUMNS})
-     RETURNING rid, type, id`,
-    [rowsDocument(versions)],
-  );
-  const byKey = new Map(rows.map((r) => [`${r.type}/${r.id}`, r.rid]));
-  for (const v of versions) v.rid = byKey.get(`${v.type}/${v.id}`);
-}
+const INDEX_TABLES: Array<[table: string, columns: string, types: string[]]> = [
+  ['search_string', 'rid, person_key, param, value', ['bigint', 'bigint', 'int', 'text']],
+  ['search_date', 'rid, person_key, param, low, high', ['bigint', 'bigint', 'int', 'timestamptz', 'timestamptz']],
+  ['search_quantity', 'rid, person_key, param, unit_system_code, unit_code, low, high', ['bigint', 'bigint', 'int', 'bigint', 'bigint', 'float8', 'float8']],
+  ['search_reference', 'rid, person_key, param, target', ['bigint', 'bigint', 'int', 'bigint']],
+];
 
-async function insertIndexRows(tx: Queryable, versions: readonly PreparedVersion[]): Promise<void> {
-  const strings: unknown[][] = [[], [], [], []];
-  const dates: unknown[][] = [[], [], [], [], []];
-  const quantities: unknown[][] = [[], [], [], [], [], [], []];
-  const references: unknown[][] = [[], [], [], []];
+function insertIndexRows(statement: WriteStatement, versions: readonly PreparedVersion[]): void {
+  const columns = INDEX_TABLES.map(([, , types]) => types.map(() => [] as unknown[]));
   for (const v of versions) {
     if (v.deleted) continue;
-    const { rid } = v;
-    const pk = v.rows.personKey;
-    for (const [param, value] of v.rows.strings) pushRow(strings, rid, pk, param, value);
-    for (const [param, low, high] of v.rows.dates) pushRow(dates, rid, pk, param, low, high);
-    for (const [param, usc, uc, low, high] of v.rows.quantities) pushRow(quantities, rid, pk, param, usc, uc, low, high);
-    for (const [param, target] of v.rows.references) pushRow(references, rid, pk, param, target);
+    const head = [v.rid, v.rows.personKey];
+    v.rows.strings.forEach((row) => pushRow(columns[0]!, [...head, ...row]));
+    v.rows.dates.forEach((row) => pushRow(columns[1]!, [...head, ...row]));
+    v.rows.quantities.forEach((row) => pushRow(columns[2]!, [...head, ...row]));
+    v.rows.references.forEach((row) => pushRow(columns[3]!, [...head, ...row]));
   }
-  const statements: Array<[string, unknown[][]]> = [
-    ['INSERT INTO search_string (rid, person_key, param, value) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[])', strings],
-    ['INSERT INTO search_date (rid, person_key, param, low, high) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::timestamptz[], $5::timestamptz[])', dates],
-    [
-      'INSERT INTO search_quantity (rid, person_key, param, unit_system_code, unit_code, low, high) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::bigint[], $5::bigint[], $6::float8[], $7::float8[])',
-      quantities,
-    ],
-    ['INSERT INTO search_reference (rid, person_key, param, target) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::bigint[])', references],
-  ];
-  for (const [sql, columns] of statements) {
-    if (columns[0]!.length > 0) await tx.query(sql, columns.map(encodeInfinity));
-  }
-  await insertDisplays(tx, versions);
+  INDEX_TABLES.forEach(([table, names, types], t) => {
+    const cols = columns[t]!;
+    if (cols[0]!.length === 0) return;
+    const arrays = cols.map((values, i) => `${statement.param(encodeInfinity(values))}::${types[i]}[]`);
+    statement.add(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays.join(', ')})`);
+  });
 }
 
 /**
  * Adds new terminology displays to the shared vocabulary. Sorted, so concurrent transactions take
  * the unique-key locks in one order and cannot deadlock.
  */
-async function insertDisplays(tx: Queryable, versions: readonly PreparedVersion[]): Promise<void> {
+function insertDisplays(statement: WriteStatement, versions: readonly PreparedVersion[]): void {
   const distinct = new Map<string, [number, string]>();
   for (const v of versions) for (const [param, value] of v.rows.displays) distinct.set(`${param}\u0001${value}`, [param, value]);
   if (distinct.size === 0) return;
   const rows = [...distinct.values()].sort(([p1, v1], [p2, v2]) => p1 - p2 || (v1 < v2 ? -1 : v1 > v2 ? 1 : 0));
-  await tx.query(
-    `INSERT INTO search_display (param, value)
-     SELECT * FROM unnest($1::int[], $2::text[]) ON CONFLICT DO NOTHING`,
-    [rows.map((r) => r[0]), rows.map((r) => r[1])],
-  );
+  statement.add(`INSERT INTO search_display (param, value)
+    SELECT * FROM unnest(${statement.param(rows.map((r) => r[0]))}::int[], ${statement.param(rows.map((r) => r[1]))}::text[]) ON CONFLICT DO NOTHING`);
 }
 
-function pushRow(columns: unknown[][], ...values: unknown[]): void {
+function pushRow(columns: unknown[][], values: readonly unknown[]): void {
   values.forEach((v, i) => columns[i]!.push(v));
 }
 
