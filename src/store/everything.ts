@@ -6,6 +6,8 @@ import { personKeyOf } from './hash.ts';
 import { hydrate, RESOURCE_COLUMNS, type StoredRow } from './stored-row.ts';
 import type { AccessFilter, SearchMatch, SearchResult } from './repository.ts';
 import { referenceTarget, toTimestamp } from './index-rows.ts';
+import { forEachReference } from './reference-walk.ts';
+import { fetchTargets } from './search/includes.ts';
 import { accessPredicate, SqlParams } from './search/search-sql.ts';
 import { parseDateRange } from '../fhir/date-range.ts';
 import { invalid } from '../fhir/errors.ts';
@@ -15,20 +17,6 @@ export interface EverythingOptions {
   after?: string;
   since?: string;
   types?: readonly string[];
-}
-
-/** Collects `Type/id` strings of every literal reference in a resource. */
-export function collectReferences(value: unknown, out: Set<string>): void {
-  if (Array.isArray(value)) {
-    for (const v of value) collectReferences(v, out);
-  } else if (typeof value === 'object' && value !== null) {
-    for (const [key, v] of Object.entries(value)) {
-      if (key === 'reference' && typeof v === 'string') {
-        const target = referenceTarget(v);
-        if (target) out.add(target);
-      } else if (typeof v === 'object') collectReferences(v, out);
-    }
-  }
 }
 
 export async function patientEverything(q: Queryable, patientId: string, options: EverythingOptions, filter?: AccessFilter): Promise<SearchResult> {
@@ -51,19 +39,17 @@ export async function patientEverything(q: Queryable, patientId: string, options
   const matches: SearchMatch[] = page.map((r) => ({ resource: hydrate(r), mode: 'match' }));
   const inPage = new Set(matches.map((m) => `${m.resource.resourceType}/${m.resource.id}`));
   const referenced = new Set<string>();
-  for (const m of matches) collectReferences(m.resource, referenced);
+  for (const m of matches) {
+    forEachReference(m.resource, (ref) => {
+      const target = referenceTarget(ref);
+      if (target) referenced.add(target);
+    });
+  }
   // _type (or the caller's readable types) limits the shared resources too, not just the compartment.
   const shared = [...referenced].filter((t) => !inPage.has(t) && (!options.types || options.types.includes(t.split('/')[0]!)));
-  if (shared.length > 0) {
-    const p2 = new SqlParams();
-    const types = p2.add(shared.map((t) => t.split('/')[0]));
-    const ids = p2.add(shared.map((t) => t.split('/')[1]));
-    const { rows: sharedRows } = await q.query<StoredRow>(
-      `SELECT ${RESOURCE_COLUMNS} FROM resource r JOIN unnest(${types}::text[], ${ids}::text[]) AS t(type, id) ON r.type = t.type AND r.id = t.id
-       WHERE NOT r.deleted AND r.person_key IS NULL`,
-      p2.values,
-    );
-    for (const r of sharedRows) matches.push({ resource: hydrate(r), mode: 'include' });
+  // No person keys, shared allowed: only resources outside every compartment come along.
+  for (const resource of await fetchTargets(q, shared, { personKeys: [], includeShared: true }, shared.length)) {
+    matches.push({ resource, mode: 'include' });
   }
   const last = page[page.length - 1];
   return { matches, warnings: [], ...(rows.length > options.count && last ? { next: [['_cursor', last.rid]] } : {}) };

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplum/fhirtypes';
 import { FhirError, invalid } from '../../fhir/errors.ts';
 import type { AccessFilter, Repository } from '../../store/repository.ts';
+import { forEachReference } from '../../store/reference-walk.ts';
 import type { FhirContext, FhirRequest, FhirResponse, HttpMethod, Interaction } from '../fhir-request.ts';
 import { errorResponse } from '../outcome.ts';
 import { access, queryPairs, versionHeaders } from '../rest-semantics.ts';
@@ -104,18 +105,6 @@ function rewriteReferences(value: unknown, map: ReadonlyMap<string, string>): un
   return out;
 }
 
-/** Collects every `reference` string accepted by `keep`. */
-function collectReferences(value: unknown, keep: (reference: string) => boolean, out: Set<string>): void {
-  if (Array.isArray(value)) value.forEach((v) => collectReferences(v, keep, out));
-  else if (typeof value === 'object' && value !== null) {
-    for (const [key, v] of Object.entries(value)) {
-      if (key === 'reference' && typeof v === 'string') {
-        if (keep(v)) out.add(v);
-      } else collectReferences(v, keep, out);
-    }
-  }
-}
-
 async function resolveConditionalReference(repo: Repository, reference: string, req: FhirRequest): Promise<string> {
   const [type, query] = [reference.slice(0, reference.indexOf('?')), reference.slice(reference.indexOf('?') + 1)];
   const filter = access(req, type, 's');
@@ -171,12 +160,18 @@ async function runTransaction(req: FhirRequest, ctx: FhirContext, plan: Planned[
     }
     // 2. Conditional references (Patient?identifier=…) resolve to exactly one resource.
     const conditional = new Set<string>();
-    for (const p of plan) collectReferences(p.entry.resource, (ref) => /^[A-Z][A-Za-z]+\?/.test(ref), conditional);
+    for (const p of plan) {
+      forEachReference(p.entry.resource, (ref) => {
+        if (/^[A-Z][A-Za-z]+\?/.test(ref)) conditional.add(ref);
+      });
+    }
     for (const ref of conditional) ids.set(ref, await resolveConditionalReference(repo, ref, req));
     // A urn:uuid that no entry's fullUrl defines would be stored as a dangling literal.
     for (const p of plan) {
       const dangling = new Set<string>();
-      collectReferences(p.entry.resource, (ref) => ref.startsWith('urn:uuid:') && !ids.has(ref), dangling);
+      forEachReference(p.entry.resource, (ref) => {
+        if (ref.startsWith('urn:uuid:') && !ids.has(ref)) dangling.add(ref);
+      });
       if (dangling.size > 0) {
         throw entryError(p.index, invalid('BUNDLE_UNRESOLVED_REFERENCE', `${[...dangling][0]} is not the fullUrl of any entry in this Bundle`, 'resource'));
       }

@@ -69,7 +69,8 @@ export async function collectIncludes(
   return { resources: out, truncated: false };
 }
 
-async function fetchTargets(q: Queryable, targets: string[], filter: AccessFilter | undefined, limit: number): Promise<Resource[]> {
+/** The resources named by `Type/id` strings, under the access filter. */
+export async function fetchTargets(q: Queryable, targets: string[], filter: AccessFilter | undefined, limit: number): Promise<Resource[]> {
   if (targets.length === 0 || limit <= 0) return [];
   const params = new SqlParams();
   const types = params.add(targets.map((t) => t.split('/')[0]));
