@@ -18,7 +18,7 @@ export interface PrepareContext {
 }
 
 /** Puts resourceType, id and meta first, as people expect to read them. */
-export function orderResource<T extends Resource>(content: T): T {
+function orderResource<T extends Resource>(content: T): T {
   const { resourceType, id, meta, ...rest } = content as T & { meta?: unknown };
   return { resourceType, ...(id !== undefined ? { id } : {}), ...(meta !== undefined ? { meta } : {}), ...rest } as unknown as T;
 }

@@ -4,6 +4,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Queryable } from './driver.ts';
 import type { IndexRows } from './index-rows.ts';
+import { SqlParams } from './search/search-sql.ts';
 import { dehydrate } from './stored-row.ts';
 
 export interface PreparedVersion {
@@ -30,20 +31,19 @@ function rowsDocument(versions: readonly PreparedVersion[]): string {
 
 /** Collects the CTEs of the one write statement and their bound values. */
 class WriteStatement {
-  readonly parts: string[] = [];
-  readonly values: unknown[] = [];
+  private readonly parts: string[] = [];
+  private readonly params = new SqlParams();
 
   param(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
+    return this.params.add(value);
   }
 
   add(sql: string): void {
     this.parts.push(`w${this.parts.length} AS (${sql})`);
   }
 
-  get sql(): string {
-    return `WITH ${this.parts.join(',\n')} SELECT 1`;
+  run(tx: Queryable): Promise<unknown> {
+    return tx.query(`WITH ${this.parts.join(',\n')} SELECT 1`, this.params.values);
   }
 }
 
@@ -62,7 +62,7 @@ export async function writeVersions(tx: Queryable, versions: readonly PreparedVe
   }
   insertIndexRows(statement, versions);
   insertDisplays(statement, versions);
-  await tx.query(statement.sql, statement.values);
+  await statement.run(tx);
 }
 
 async function allocateRids(tx: Queryable, fresh: PreparedVersion[]): Promise<void> {
