@@ -1,6 +1,7 @@
 // Versioned schema migrations, applied in order, each in its own transaction, once.
 import type { Driver } from './driver.ts';
 import * as m001 from './migrations/001-initial.ts';
+import * as m002 from './migrations/002-ingest.ts';
 
 interface Migration {
   version: number;
@@ -8,7 +9,10 @@ interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: m001.name, sql: m001.sql }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: m001.name, sql: m001.sql },
+  { version: 2, name: m002.name, sql: m002.sql },
+];
 
 /** Brings the schema up to date; safe to call on every start and from several processes. */
 export async function migrate(driver: Driver): Promise<number[]> {

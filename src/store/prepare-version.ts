@@ -48,17 +48,29 @@ export function prepareVersion(
   return { type: resource.resourceType, id, versionId, lastUpdated, deleted: false, content, rows, ...(rid ? { rid } : {}) };
 }
 
-/** Prepares a batch of new resources, in the worker pool when it is large enough. */
-export async function prepareBatch(ctx: PrepareContext, resources: readonly Resource[], ids: readonly string[], lastUpdated: string): Promise<PreparedVersion[]> {
+/** A version's place in its resource's history: its number, and the row it replaces if any. */
+export interface VersionSlot {
+  versionId: number;
+  rid?: string;
+}
+
+/**
+ * Prepares a batch of resources, in the worker pool when it is large enough. Without `slots` every
+ * resource is new (version 1); with them, each goes into the given slot.
+ */
+export async function prepareBatch(ctx: PrepareContext, resources: readonly Resource[], ids: readonly string[], lastUpdated: string,
+  slots?: readonly VersionSlot[]): Promise<PreparedVersion[]> {
+  const slot = (i: number): VersionSlot => slots?.[i] ?? { versionId: 1 };
   if (!ctx.preparePool || ctx.skipValidation || resources.length < POOL_THRESHOLD) {
-    return resources.map((r, i) => withIndex(i, () => prepareVersion(ctx, r, ids[i]!, 1, lastUpdated)));
+    return resources.map((r, i) => withIndex(i, () => prepareVersion(ctx, r, ids[i]!, slot(i).versionId, lastUpdated, slot(i).rid)));
   }
-  const stamped = resources.map((r, i) => stampMeta(r, ids[i]!, 1, lastUpdated));
+  const stamped = resources.map((r, i) => stampMeta(r, ids[i]!, slot(i).versionId, lastUpdated));
   const results = await ctx.preparePool.prepare(stamped);
   return results.map((result, i) => {
     if ('issues' in result) throw withIndex(i, () => FhirError.fromIssues('invalid', 'FHIR_VALIDATION', result.issues));
     const content = stamped[i]!;
-    return { type: content.resourceType, id: ids[i]!, versionId: 1, lastUpdated, deleted: false, content, rows: result.rows };
+    const { versionId, rid } = slot(i);
+    return { type: content.resourceType, id: ids[i]!, versionId, lastUpdated, deleted: false, content, rows: result.rows, ...(rid ? { rid } : {}) };
   });
 }
 

@@ -1,6 +1,7 @@
 // The Repository port: what the rest of sharedcare may ask of persistence. One implementation
 // (SqlRepository) runs on either driver.
 import type { Resource } from '@medplum/fhirtypes';
+import type { Queryable } from './driver.ts';
 import type { SearchRequest } from './search/search-request.ts';
 import type { EverythingOptions } from './everything.ts';
 
@@ -17,7 +18,7 @@ export interface AccessFilter {
 
 export interface WriteResult {
   resource: Resource;
-  /** created: a new resource; updated: a new version; unchanged: conditional create matched. */
+  /** created: a new resource; updated: a new version; unchanged: conditional create matched, or a put of identical content. */
   outcome: 'created' | 'updated' | 'unchanged';
 }
 
@@ -75,6 +76,12 @@ export interface Repository {
   create(resource: Resource, options?: { ifNoneExist?: Array<[string, string]>; filter?: AccessFilter }): Promise<WriteResult>;
   /** Creates many plain resources in one set-based write (transaction bundles, imports); a given id is kept. */
   createMany(resources: readonly Resource[], filter?: AccessFilter): Promise<Resource[]>;
+  /**
+   * Creates or updates many resources at their given ids in one write; content identical to the
+   * stored version is left alone (outcome 'unchanged'). The import path: a source record always
+   * maps to the same id.
+   */
+  putMany(resources: readonly Resource[], filter?: AccessFilter): Promise<WriteResult[]>;
   read(type: string, id: string, filter?: AccessFilter): Promise<Resource>;
   vread(type: string, id: string, versionId: string, filter?: AccessFilter): Promise<Resource>;
   update(resource: Resource, options?: UpdateOptions): Promise<WriteResult>;
@@ -91,6 +98,9 @@ export interface Repository {
   everything(patientId: string, options: EverythingOptions, filter?: AccessFilter): Promise<SearchResult>;
   /** Parses search parameters against this repository's search parameter registry. */
   parseSearch(type: string, query: ReadonlyArray<[string, string]>, lenient?: boolean): SearchRequest;
-  /** Runs `fn` with a repository bound to one database transaction. */
-  transaction<T>(fn: (repo: Repository) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` with a repository bound to one database transaction, and that transaction's SQL for
+   * the tables kept beside resources (ingest registry, audit, outbox), so they commit together.
+   */
+  transaction<T>(fn: (repo: Repository, sql: Queryable) => Promise<T>): Promise<T>;
 }

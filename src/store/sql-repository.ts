@@ -14,6 +14,7 @@ import { DEFAULT_RUN_LIMITS, runSearch, type SearchRunLimits } from './search/ru
 import type { SearchRequest } from './search/search-request.ts';
 import { accessPredicate, SqlParams, whereClause } from './search/search-sql.ts';
 import { patientEverything, type EverythingOptions } from './everything.ts';
+import { putResources } from './put-many.ts';
 import { hydrate, RESOURCE_COLUMNS, type StoredRow } from './stored-row.ts';
 import { writeVersions, type PreparedVersion } from './write-resources.ts';
 
@@ -70,9 +71,9 @@ export class SqlRepository implements Repository {
     return this.tx ?? this.driver;
   }
 
-  transaction<T>(fn: (repo: Repository) => Promise<T>): Promise<T> {
-    if (this.tx) return fn(this);
-    return this.driver.transaction((tx) => fn(new SqlRepository(this.driver, this.options, tx)));
+  transaction<T>(fn: (repo: Repository, sql: Queryable) => Promise<T>): Promise<T> {
+    if (this.tx) return fn(this, this.tx);
+    return this.driver.transaction((tx) => fn(new SqlRepository(this.driver, this.options, tx), tx));
   }
 
   private now(): string {
@@ -106,11 +107,14 @@ export class SqlRepository implements Repository {
     return versions.map((v) => v.content!);
   }
 
+  async putMany(resources: readonly Resource[], filter?: AccessFilter): Promise<WriteResult[]> {
+    return this.inTransaction((q) => putResources(q, this.options, resources, this.now(), filter));
+  }
+
   /**
-   * Locks the query (so parallel identical conditional writes serialise), then finds at most one match.
-   * See: https://hl7.org/fhir/R4/http.html#ccreate
+   * The one resource matching a conditional-write query (412 if several), locking the query so
+   * parallel identical conditional writes serialise. See: https://hl7.org/fhir/R4/http.html#ccreate
    */
-  /** The one resource matching a condition, holding its lock until the transaction ends. */
   async matchCondition(type: string, query: Array<[string, string]>, header: string, filter?: AccessFilter): Promise<Resource | undefined> {
     return this.inTransaction((q) => this.findUnique(q, type, query, header, filter));
   }

@@ -1,0 +1,172 @@
+// Applies mapped source records to the store in batches, one transaction each: the resources, and
+// the source_record registry that remembers which resources each record became and a hash of
+// them, so an unchanged record costs no resource read and a full extract can tell who is missing.
+import { createHash } from 'node:crypto';
+import type { Resource } from '@medplum/fhirtypes';
+import type { Queryable } from '../store/driver.ts';
+import type { Repository } from '../store/repository.ts';
+
+/** One source record, already mapped: its resources carry the ids fromSource() gave them. */
+export interface MappedRecord {
+  /** The record's kind within the source, e.g. "person", "allocation", "visit". */
+  recordType: string;
+  /** The source's own id for the record. */
+  localId: string;
+  resources: Resource[];
+}
+
+export type AppliedOutcome = 'created' | 'updated' | 'unchanged';
+
+export interface KnownRecord {
+  recordType: string;
+  localId: string;
+  resources: string[];
+  ended: boolean;
+}
+
+interface RegistryRow {
+  record_type: string;
+  local_id: string;
+  resources: string[];
+  content_hash: string;
+  ended: boolean;
+}
+
+function contentHash(resources: readonly Resource[]): string {
+  const digest = createHash('sha1');
+  for (const r of resources) digest.update(JSON.stringify(r)).update('\u0000');
+  return digest.digest('base64');
+}
+
+const keyOf = (recordType: string, localId: string): string => `${recordType}\u0000${localId}`;
+
+export class SourceWriter {
+  private readonly repo: Repository;
+  readonly source: string;
+  private readonly runId: string;
+
+  constructor(repo: Repository, source: string, runId: string) {
+    this.repo = repo;
+    this.source = source;
+    this.runId = runId;
+  }
+
+  /**
+   * Applies the records, returning each one's outcome in order. All or nothing: if the store
+   * refuses a resource the whole batch rolls back and the error (with entryIndex = the record's
+   * position) propagates, so the caller can retry the records one by one and quarantine the bad one.
+   */
+  async apply(records: readonly MappedRecord[], extra?: (sql: Queryable) => Promise<void>): Promise<AppliedOutcome[]> {
+    if (records.length === 0) return [];
+    // A record repeated in one batch is applied in turn: split where a key repeats.
+    const outcomes: AppliedOutcome[] = [];
+    let start = 0;
+    const seen = new Set<string>();
+    for (let i = 0; i <= records.length; i++) {
+      const key = i < records.length ? keyOf(records[i]!.recordType, records[i]!.localId) : undefined;
+      if (key === undefined || seen.has(key)) {
+        const part = records.slice(start, i);
+        outcomes.push(...(await this.applyDistinct(part, i === records.length ? extra : undefined, start)));
+        start = i;
+        seen.clear();
+      }
+      if (key !== undefined) seen.add(key);
+    }
+    return outcomes;
+  }
+
+  private async applyDistinct(records: readonly MappedRecord[], extra: ((sql: Queryable) => Promise<void>) | undefined,
+    offset: number): Promise<AppliedOutcome[]> {
+    if (records.length === 0) {
+      if (extra) await this.repo.transaction((_repo, sql) => extra(sql));
+      return [];
+    }
+    return this.repo.transaction(async (repo, sql) => {
+      const known = await this.lookup(sql, records);
+      const hashes = records.map((r) => contentHash(r.resources));
+      const outcomes: AppliedOutcome[] = new Array(records.length);
+      const changed: number[] = [];
+      records.forEach((record, i) => {
+        const row = known.get(keyOf(record.recordType, record.localId));
+        if (row && !row.ended && row.content_hash === hashes[i]) outcomes[i] = 'unchanged';
+        else changed.push(i);
+      });
+      const resources = changed.flatMap((i) => records[i]!.resources);
+      const owner = changed.flatMap((i) => records[i]!.resources.map(() => i));
+      const written = await repo.putMany(resources).catch((err: unknown) => {
+        const e = err as { entryIndex?: number };
+        if (e.entryIndex !== undefined) e.entryIndex = offset + owner[e.entryIndex]!;
+        throw err;
+      });
+      for (const i of changed) outcomes[i] = known.has(keyOf(records[i]!.recordType, records[i]!.localId)) ? 'updated' : 'created';
+      // A changed hash whose resources all came back identical (e.g. key order) is still unchanged.
+      const anyWritten = new Set<number>();
+      written.forEach((w, n) => { if (w.outcome !== 'unchanged') anyWritten.add(owner[n]!); });
+      for (const i of changed) if (!anyWritten.has(i) && known.has(keyOf(records[i]!.recordType, records[i]!.localId))) outcomes[i] = 'unchanged';
+      await this.remember(sql, records, hashes);
+      if (extra) await extra(sql);
+      return outcomes;
+    });
+  }
+
+  private async lookup(sql: Queryable, records: readonly MappedRecord[]): Promise<Map<string, RegistryRow>> {
+    const { rows } = await sql.query<RegistryRow>(
+      `SELECT s.record_type, s.local_id, s.resources, s.content_hash, s.ended FROM source_record s
+       JOIN unnest($2::text[], $3::text[]) AS k(t, l) ON s.record_type = k.t AND s.local_id = k.l
+       WHERE s.source = $1`,
+      [this.source, records.map((r) => r.recordType), records.map((r) => r.localId)],
+    );
+    return new Map(rows.map((row) => [keyOf(row.record_type, row.local_id), row]));
+  }
+
+  private async remember(sql: Queryable, records: readonly MappedRecord[], hashes: readonly string[]): Promise<void> {
+    // Sorted so two imports of overlapping records take row locks in one order.
+    const order = records.map((_, i) => i).sort((a, b) => {
+      const ka = keyOf(records[a]!.recordType, records[a]!.localId);
+      const kb = keyOf(records[b]!.recordType, records[b]!.localId);
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
+    await sql.query(
+      `INSERT INTO source_record (source, record_type, local_id, resources, content_hash, last_run, ended)
+       SELECT $1, u.t, u.l, ARRAY(SELECT jsonb_array_elements_text(u.r)), u.h, $2::bigint, false
+       FROM jsonb_to_recordset($3::jsonb) AS u(t text, l text, r jsonb, h text)
+       ON CONFLICT (source, record_type, local_id) DO UPDATE SET resources = excluded.resources,
+         content_hash = excluded.content_hash, last_run = excluded.last_run, ended = false, updated_at = now()`,
+      [this.source, this.runId, JSON.stringify(order.map((i) => ({
+        t: records[i]!.recordType, l: records[i]!.localId, h: hashes[i],
+        r: records[i]!.resources.map((r) => `${r.resourceType}/${r.id}`),
+      })))],
+    );
+  }
+
+  /** Whether the source has sent these records before (and they are not ended): for checking references between records. */
+  async known(recordType: string, localIds: readonly string[]): Promise<Set<string>> {
+    return this.repo.transaction(async (_repo, sql) => {
+      const { rows } = await sql.query<{ local_id: string }>(
+        'SELECT local_id FROM source_record WHERE source = $1 AND record_type = $2 AND local_id = ANY($3::text[])',
+        [this.source, recordType, localIds],
+      );
+      return new Set(rows.map((r) => r.local_id));
+    });
+  }
+
+  /** Records of a type a full extract in this run did not contain, and that are not already ended. */
+  async missingFromRun(recordType: string): Promise<KnownRecord[]> {
+    return this.repo.transaction(async (_repo, sql) => {
+      const { rows } = await sql.query<RegistryRow>(
+        `SELECT record_type, local_id, resources, content_hash, ended FROM source_record
+         WHERE source = $1 AND record_type = $2 AND last_run < $3::bigint AND NOT ended ORDER BY local_id`,
+        [this.source, recordType, this.runId],
+      );
+      return rows.map((r) => ({ recordType: r.record_type, localId: r.local_id, resources: r.resources, ended: r.ended }));
+    });
+  }
+
+  /** Marks records as ended by their source (after the full-extract rule has been applied to their resources). */
+  async markEnded(sql: Queryable, recordType: string, localIds: readonly string[]): Promise<void> {
+    await sql.query(
+      'UPDATE source_record SET ended = true, last_run = $4::bigint, updated_at = now() WHERE source = $1 AND record_type = $2 AND local_id = ANY($3::text[])',
+      [this.source, recordType, localIds, this.runId],
+    );
+  }
+}

@@ -1,0 +1,109 @@
+// Create-or-update of many resources with known ids in one set-based write: the path imports take,
+// where a source record always maps to the same resource id. A resource whose content is already
+// stored as sent gets no new version, so re-sending a record changes nothing.
+import type { Resource } from '@medplum/fhirtypes';
+import { FhirError, invalid } from '../fhir/errors.ts';
+import { isValidId } from '../fhir/validate.ts';
+import type { Queryable } from './driver.ts';
+import { hash64 } from './hash.ts';
+import { prepareBatch, type PrepareContext, type VersionSlot } from './prepare-version.ts';
+import type { AccessFilter, WriteResult } from './repository.ts';
+import { dehydrate, hydrate, RESOURCE_COLUMNS, type StoredRow } from './stored-row.ts';
+import { writeVersions, type PreparedVersion } from './write-resources.ts';
+
+interface ExistingRow extends StoredRow {
+  rid: string;
+  deleted: boolean;
+  person_key: string | null;
+}
+
+/** Deep equality of JSON values, ignoring object key order (jsonb does not keep it). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((v, i) => sameJson(v, other[i]));
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+function withinFilter(personKey: string | null, filter?: AccessFilter): boolean {
+  const keys = filter?.personKeys;
+  if (!keys) return true;
+  return personKey === null ? filter.includeShared === true : keys.includes(personKey);
+}
+
+function checkIds(resources: readonly Resource[]): string[] {
+  const seen = new Set<string>();
+  return resources.map((r, i) => {
+    const key = `${r.resourceType}/${r.id}`;
+    const fail = (code: string, text: string): never => {
+      const err = invalid(code, text, `${r.resourceType}.id`);
+      err.entryIndex = i;
+      throw err;
+    };
+    if (!r.id || !isValidId(r.id)) fail('STORE_ID_INVALID', 'Each resource put needs a valid id');
+    if (seen.has(key)) fail('STORE_ID_REPEATED', `${key} appears more than once in one write`);
+    seen.add(key);
+    return key;
+  });
+}
+
+/**
+ * Puts every resource at its id within the caller's transaction: new ids are created, changed
+ * content gets a new version, identical content is left alone ('unchanged').
+ */
+export async function putResources(q: Queryable, ctx: PrepareContext, resources: readonly Resource[], lastUpdated: string,
+  filter?: AccessFilter): Promise<WriteResult[]> {
+  if (resources.length === 0) return [];
+  const keys = checkIds(resources);
+  // Writers of the same ids queue behind each other, in one order so they cannot deadlock;
+  // this also serialises two imports creating the same new resource.
+  const locks = [...new Set(keys.map((k) => hash64(k)))].sort();
+  await q.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [locks]);
+  const { rows } = await q.query<ExistingRow>(
+    `SELECT r.rid, r.deleted, r.person_key, ${RESOURCE_COLUMNS} FROM resource r
+     JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.type = k.t AND r.id = k.i`,
+    [resources.map((r) => r.resourceType), resources.map((r) => r.id)],
+  );
+  const existing = new Map(rows.map((row) => [`${row.type}/${row.id}`, row]));
+
+  const results: Array<WriteResult | undefined> = [];
+  const toWrite: Resource[] = [];
+  const slots: VersionSlot[] = [];
+  const positions: number[] = [];
+  resources.forEach((resource, i) => {
+    const row = existing.get(keys[i]!);
+    if (row && !withinFilter(row.person_key, filter)) {
+      const err = new FhirError('forbidden', 'POLICY_COMPARTMENT', `${keys[i]} is outside the records the access token may write`);
+      err.entryIndex = i;
+      throw err;
+    }
+    if (row && !row.deleted && sameJson(row.content, dehydrate(resource))) {
+      results[i] = { resource: hydrate(row), outcome: 'unchanged' };
+      return;
+    }
+    toWrite.push(resource);
+    slots.push(row ? { versionId: row.version_id + 1, rid: row.rid } : { versionId: 1 });
+    positions.push(i);
+  });
+
+  const prepared = await prepareBatch(ctx, toWrite, toWrite.map((r) => r.id!), lastUpdated, slots).catch((err: unknown) => {
+    if (err instanceof FhirError && err.entryIndex !== undefined) err.entryIndex = positions[err.entryIndex];
+    throw err;
+  });
+  prepared.forEach((version: PreparedVersion, n) => {
+    if (!withinFilter(version.rows.personKey, filter)) {
+      const err = new FhirError('forbidden', 'POLICY_COMPARTMENT', `This ${version.type} is outside the records the access token may write`);
+      err.entryIndex = positions[n];
+      throw err;
+    }
+    results[positions[n]!] = { resource: version.content!, outcome: version.versionId === 1 ? 'created' : 'updated' };
+  });
+  await writeVersions(q, prepared);
+  return results as WriteResult[];
+}
