@@ -2,6 +2,7 @@
 // command and API, and replayed once the profile, lexicon or referenced record is fixed.
 import type { Queryable } from '../store/driver.ts';
 import { hash64 } from '../store/hash.ts';
+import type { IngestContext } from './ingest-context.ts';
 
 export type IngestChannel = 'csv' | 'hl7' | 'fhir';
 export type QuarantineStatus = 'open' | 'replayed' | 'discarded';
@@ -149,3 +150,9 @@ export class Quarantine {
       'UPDATE ingest_quarantine SET reasons = $2::jsonb, attempts = attempts + 1 WHERE id = $1::bigint', [id, JSON.stringify(reasons)]);
   }
 }
+
+/**
+ * Re-runs one quarantined item through its channel as if it had just arrived: resolves to
+ * undefined when it was applied, or to the reasons it still fails. Each channel exports one.
+ */
+export type Replayer = (item: QuarantinedItem, ctx: IngestContext) => Promise<QuarantineReason[] | undefined>;

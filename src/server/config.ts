@@ -25,6 +25,12 @@ export interface Config {
   /** Worker threads that validate and index large batches off the event loop (0: inline). */
   writeWorkers: number;
   logLevel: string;
+  /** Folders of the deployment's own CSV profiles, searched before the shipped ones. */
+  profileDirs: string[];
+  /** Port of the HL7 v2 MLLP listener; absent: no listener. */
+  mllpPort?: number;
+  /** Interface the MLLP listener binds (default: the HTTP host). */
+  mllpHost?: string;
 }
 
 export const DEFAULT_CONFIG: Omit<Config, 'keyFile'> = {
@@ -40,6 +46,7 @@ export const DEFAULT_CONFIG: Omit<Config, 'keyFile'> = {
   maxBundleEntries: 10_000,
   writeWorkers: availableParallelism() > 1 ? Math.min(availableParallelism(), 4) : 0,
   logLevel: 'info',
+  profileDirs: [],
 };
 
 type Env = Record<string, string | undefined>;
@@ -60,6 +67,8 @@ const ENV: Array<[keyof Config, string, 'number' | 'string' | 'boolean']> = [
   ['maxBundleEntries', 'SHAREDCARE_MAX_BUNDLE_ENTRIES', 'number'],
   ['writeWorkers', 'SHAREDCARE_WRITE_WORKERS', 'number'],
   ['logLevel', 'SHAREDCARE_LOG_LEVEL', 'string'],
+  ['mllpPort', 'SHAREDCARE_MLLP_PORT', 'number'],
+  ['mllpHost', 'SHAREDCARE_MLLP_HOST', 'string'],
 ];
 
 function coerce(name: string, raw: string, kind: 'number' | 'string' | 'boolean'): unknown {
@@ -85,6 +94,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: Env = process.e
   }
   const merged = { ...DEFAULT_CONFIG, ...fromFile, ...fromEnv, ...stripUndefined(overrides) } as Config;
   merged.dataDir = resolve(merged.dataDir);
+  const profileDirs = env.SHAREDCARE_PROFILE_DIRS ? env.SHAREDCARE_PROFILE_DIRS.split(':').filter(Boolean) : merged.profileDirs;
+  merged.profileDirs = profileDirs.map((dir) => resolve(dir));
   merged.keyFile = resolve(merged.keyFile ?? join(merged.dataDir, 'instance-key.jwk'));
   return merged;
 }

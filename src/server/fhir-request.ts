@@ -3,6 +3,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Definitions } from '../fhir/definitions.ts';
 import type { SearchParamRegistry } from '../fhir/search-parameters.ts';
+import type { IngestContext } from '../ingest/ingest-context.ts';
 import type { Repository } from '../store/repository.ts';
 import type { Principal } from './auth/tokens.ts';
 
@@ -41,6 +42,8 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = { allowUpdateCreate: fals
 
 export interface FhirContext {
   repo: Repository;
+  /** The import paths (CSV, HL7 v2, FHIR files) and their quarantine. */
+  ingest: IngestContext;
   definitions: Definitions;
   registry: SearchParamRegistry;
   settings: ServerSettings;

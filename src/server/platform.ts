@@ -2,6 +2,7 @@
 // key, and wires the repository and FHIR context. Passed explicitly; no globals.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadDefinitions, type Definitions } from '../fhir/definitions.ts';
 import { createSearchParamRegistry, type SearchParamRegistry } from '../fhir/search-parameters.ts';
 import type { Driver } from '../store/driver.ts';
@@ -13,6 +14,9 @@ import { PreparePool } from '../store/prepare-pool.ts';
 import { loadOrCreateInstanceKey, type InstanceKey } from './auth/instance-key.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_SERVER_SETTINGS, type FhirContext } from './fhir-request.ts';
+
+/** CSV column-mapping profiles shipped with sharedcare (`profiles/` at the package root). */
+export const SHIPPED_PROFILES_DIR = fileURLToPath(new URL('../../profiles/', import.meta.url));
 
 export interface Platform {
   config: Config;
@@ -42,6 +46,7 @@ export async function createPlatform(config: Config, options: { driver?: Driver 
   const key = await loadOrCreateInstanceKey(config.keyFile);
   const fhir: FhirContext = {
     repo,
+    ingest: { repo, db: driver, profileDirs: [...config.profileDirs, SHIPPED_PROFILES_DIR] },
     definitions,
     registry,
     settings: { ...DEFAULT_SERVER_SETTINGS, allowUpdateCreate: config.allowUpdateCreate, maxBundleEntries: config.maxBundleEntries },

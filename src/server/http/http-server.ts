@@ -12,6 +12,8 @@ import { parseJsonBody } from './json-body.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const JSON_TYPES = ['application/fhir+json', 'application/json', 'application/json-patch+json', 'text/json'];
+/** Bodies handed to operations as a Readable stream: CSV extracts, NDJSON, HL7 v2 (ER7) files. */
+const STREAMED_TYPES = ['text/csv', 'application/fhir+ndjson', 'application/x-ndjson', 'application/ndjson', 'x-application/hl7-v2+er7', 'text/plain'];
 const XML_TYPES = /(^|\/|\+)xml\b/;
 const ANONYMOUS: Principal = { subject: 'anonymous', scope: '', scopes: [] };
 
@@ -81,6 +83,9 @@ export async function buildHttpServer(platform: Platform): Promise<FastifyInstan
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, [...new URLSearchParams(body as string)]);
   });
+
+  // Extracts and feeds go to the importers as streams, so a 1 GB CSV is never held in memory.
+  app.addContentTypeParser(STREAMED_TYPES, (_req, payload, done) => done(null, payload));
 
   app.setErrorHandler((err, req, reply) => {
     const translated = err instanceof FhirError ? err : (frameworkError(err as { code?: string }) ?? err);
