@@ -16,3 +16,14 @@ export function decideAccess(principal: Principal, type: string, permission: Per
   }
   return { personKeys: [personKeyOf(principal.patient)], includeShared: true };
 }
+
+/**
+ * Imports, quarantine and lexicon administration write anywhere in the record, so they need a
+ * token that may create and update every type outside a patient context (e.g. `system/*.cu`).
+ */
+export function requireIngestAccess(principal: Principal): void {
+  const wide = (permission: Permission) => grantingScopes(principal.scopes, '*', permission).some((s) => s.type === '*' && s.context !== 'patient');
+  if (!wide('c') || !wide('u')) {
+    throw new FhirError('forbidden', 'AUTH_INGEST_SCOPE', 'Importing and managing the quarantine need a token that may create and update all types (e.g. system/*.cu)');
+  }
+}
