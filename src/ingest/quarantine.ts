@@ -138,10 +138,15 @@ export class Quarantine {
     return rows.map((r) => ({ source: r.source, channel: r.channel, open: Number(r.open) }));
   }
 
-  /** Closes an open item: it was applied on replay, or someone decided to drop it. */
-  async resolve(id: string, status: Exclude<QuarantineStatus, 'open'>): Promise<void> {
-    await this.db.query(
-      "UPDATE ingest_quarantine SET status = $2, resolved_at = now() WHERE id = $1::bigint AND status = 'open'", [id, status]);
+  /**
+   * Closes an open item: it was applied on replay, or someone decided to drop it (`note` says why,
+   * kept after its reasons). False when the item was not open.
+   */
+  async resolve(id: string, status: Exclude<QuarantineStatus, 'open'>, note?: QuarantineReason): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `UPDATE ingest_quarantine SET status = $2, resolved_at = now(), reasons = reasons || $3::jsonb
+       WHERE id = $1::bigint AND status = 'open' RETURNING id`, [id, status, JSON.stringify(note ? [note] : [])]);
+    return rows.length > 0;
   }
 
   /** A replay that failed again: the new reasons replace the old. */
