@@ -129,3 +129,10 @@ export async function listUnmapped(db: Queryable, source?: string): Promise<Unma
     lastSeen: new Date(r.last_seen).toISOString(),
   }));
 }
+
+/** The tally without the codes an active ConceptMap now translates: what still needs a map. */
+export async function stillUnmapped(repo: Repository, db: Queryable, source?: string): Promise<UnmappedCode[]> {
+  const all = await listUnmapped(db, source);
+  const lexicon = await Lexicon.load(repo, [...new Set(all.map((u) => u.system))]);
+  return all.filter((u) => lexicon.translate(u.system, u.code) === undefined);
+}

@@ -13,11 +13,24 @@ import { batchOrTransaction } from './interactions/transaction.ts';
 import { conditionalUpdate, update } from './interactions/update.ts';
 import { vread } from './interactions/vread.ts';
 import { patientEverythingOperation } from './operations/everything.ts';
+import { importFhirOperation } from './operations/import-fhir.ts';
+import { lexiconUnmappedOperation } from './operations/lexicon-unmapped.ts';
+import { quarantineDiscardOperation, quarantineListOperation, quarantineReplayOperation } from './operations/quarantine.ts';
+import { translateOperation } from './operations/translate.ts';
 import { validateOperation } from './operations/validate.ts';
 import { requireType } from './rest-semantics.ts';
 
 const notAllowed = (req: FhirRequest): FhirError =>
   new FhirError('not-allowed', 'HTTP_METHOD', `${req.method} is not allowed on /${req.segments.join('/')}`);
+
+/** System-level operations ([base]/$name) by name and method. */
+const SYSTEM_OPERATIONS: Record<string, Partial<Record<string, Interaction>>> = {
+  $import: { POST: importFhirOperation },
+  $quarantine: { GET: quarantineListOperation },
+  '$quarantine-replay': { POST: quarantineReplayOperation },
+  '$quarantine-discard': { POST: quarantineDiscardOperation },
+  '$lexicon-unmapped': { GET: lexiconUnmappedOperation },
+};
 
 function route(req: FhirRequest, ctx: FhirContext): Interaction {
   const s = req.segments;
@@ -31,6 +44,11 @@ function route(req: FhirRequest, ctx: FhirContext): Interaction {
     throw notAllowed(req);
   }
   if (s[0] === '_history' && s.length === 1 && m === 'GET') return history;
+  if (s.length === 1 && Object.hasOwn(SYSTEM_OPERATIONS, s[0]!)) {
+    const operation = SYSTEM_OPERATIONS[s[0]!]![m];
+    if (operation) return operation;
+    throw notAllowed(req);
+  }
   const type = requireType(ctx, s[0]);
   if (s.length === 1) {
     if (m === 'GET') return searchType;
@@ -42,6 +60,7 @@ function route(req: FhirRequest, ctx: FhirContext): Interaction {
     if (s[1] === '_search' && m === 'POST') return searchType;
     if (s[1] === '_history' && m === 'GET') return history;
     if (s[1] === '$validate' && m === 'POST') return validateOperation;
+    if (s[1] === '$translate' && type === 'ConceptMap' && (m === 'GET' || m === 'POST')) return translateOperation;
     if (s[1]!.startsWith('$') || s[1]!.startsWith('_')) throw new FhirError('not-found', 'HTTP_UNKNOWN_OPERATION', `Unknown operation or path '${s[1]}' on ${type}`);
     if (m === 'GET') return read;
     if (m === 'PUT') return update;
@@ -51,6 +70,7 @@ function route(req: FhirRequest, ctx: FhirContext): Interaction {
   }
   if (s.length === 3 && s[2] === '_history' && m === 'GET') return history;
   if (s.length === 3 && s[2] === '$everything' && type === 'Patient' && m === 'GET') return patientEverythingOperation;
+  if (s.length === 3 && s[2] === '$translate' && type === 'ConceptMap' && (m === 'GET' || m === 'POST')) return translateOperation;
   if (s.length === 4 && s[2] === '_history' && m === 'GET') return vread;
   throw new FhirError('not-found', 'HTTP_UNKNOWN_PATH', `No FHIR interaction at /${s.join('/')}`);
 }
