@@ -33,6 +33,7 @@ function resourceEntry(type: string, ctx: FhirContext): CapabilityStatementRestR
     ],
   };
   if (type === 'Patient') entry.operation = [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }];
+  if (type === 'ConceptMap') entry.operation = [{ name: 'translate', definition: 'http://hl7.org/fhir/OperationDefinition/ConceptMap-translate' }];
   return entry;
 }
 
@@ -67,7 +68,13 @@ function buildStatement(ctx: FhirContext, baseUrl: string): CapabilityStatement 
         },
         resource: ctx.definitions.resourceTypes.map((t) => resourceEntry(t, ctx)),
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
-        operation: [{ name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' }],
+        operation: [
+          { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
+          // sharedcare's own data-in operations; see docs and src/server/operations/.
+          ...['import', 'quarantine', 'quarantine-replay', 'quarantine-discard', 'lexicon-unmapped'].map((name) => ({
+            name, definition: `urn:sharedcare:OperationDefinition:${name}`,
+          })),
+        ],
       },
     ],
   };
