@@ -1,0 +1,123 @@
+// Applies one mapped ADT message inside the caller's transaction: locks the patient and visit it
+// touches, reads what is stored, folds the message in (visit-fold.ts, patient-state.ts) and writes
+// through SourceWriter, so a re-sent message changes nothing. An A40 also re-points the merged
+// patient's encounters to the survivor, in the same transaction.
+import type { Encounter, Patient, Resource } from '@medplum/fhirtypes';
+import type { Queryable } from '../../store/driver.ts';
+import { hash64 } from '../../store/hash.ts';
+import type { Repository } from '../../store/repository.ts';
+import { hydrate, RESOURCE_COLUMNS, type StoredRow } from '../../store/stored-row.ts';
+import { fromSource, sourceIdentifierSystem, sourceResourceId } from '../provenance.ts';
+import { SourceWriter, type AppliedOutcome, type MappedRecord } from '../source-writer.ts';
+import type { MappedAdt } from './adt-message.ts';
+import { hl7Invalid } from './hl7-errors.ts';
+import { mergedPatient, nextPatient, replacedBy } from './patient-state.ts';
+import { storedEvents, type VisitEvent } from './visit-event.ts';
+import { latestMrn, visitEncounter, withEvent } from './visit-fold.ts';
+
+/** How many merges deep a chain of `replaced-by` links is followed before it is called a loop. */
+const MAX_MERGE_DEPTH = 8;
+
+const patientId = (source: string, mrn: string): string => sourceResourceId(source, `patient/${mrn}`, 'Patient');
+const encounterId = (source: string, visit: string): string => sourceResourceId(source, `visit/${visit}`, 'Encounter');
+
+/** Advisory locks on resources, taken in one sorted statement as putMany takes them, so writers of one patient or visit queue. */
+async function lock(sql: Queryable, keys: readonly string[]): Promise<void> {
+  const locks = [...new Set(keys.map((k) => hash64(k)))].sort();
+  await sql.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [locks]);
+}
+
+/** Current, not deleted, versions of the given `Type/id`s. */
+async function readStored(sql: Queryable, keys: readonly string[]): Promise<Map<string, Resource>> {
+  const pairs = keys.map((k) => k.split('/') as [string, string]);
+  const { rows } = await sql.query<StoredRow & { deleted: boolean }>(
+    `SELECT r.deleted, ${RESOURCE_COLUMNS} FROM resource r JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.type = k.t AND r.id = k.i`,
+    [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+  );
+  return new Map(rows.filter((r) => !r.deleted && r.content).map((r) => [`${r.type}/${r.id}`, hydrate(r)]));
+}
+
+/** The patient a reference ends at after following merges (`replaced-by`), refusing loops. */
+async function survivorOf(sql: Queryable, start: string, known: Map<string, Resource>): Promise<string> {
+  let reference = start;
+  const seen = new Set<string>([reference]);
+  for (let depth = 0; depth < MAX_MERGE_DEPTH; depth++) {
+    if (!known.has(reference)) for (const [k, v] of await readStored(sql, [reference])) known.set(k, v);
+    const next = replacedBy(known.get(reference) as Patient | undefined);
+    if (!next) return reference;
+    if (seen.has(next)) break;
+    seen.add(next);
+    reference = next;
+  }
+  throw hl7Invalid('INGEST_HL7_MERGE', 'The patient is part of a loop of merges', 'MRG-1');
+}
+
+function record(recordType: 'patient' | 'visit', localId: string, source: string, resource: Resource): MappedRecord {
+  return { recordType, localId, resources: [fromSource(resource, source, `${recordType}/${localId}`)] };
+}
+
+function visitRecord(source: string, visit: string, events: readonly VisitEvent[], subject: string): MappedRecord {
+  return record('visit', visit, source, visitEncounter(events, { source, visit, subject }));
+}
+
+/** Encounters whose subject is the patient: the merged patient's visits, to re-point. */
+async function encountersOf(repo: Repository, patient: string): Promise<string[]> {
+  const ids: string[] = [];
+  let query: ReadonlyArray<[string, string]> = [['subject', patient], ['_count', '500'], ['_elements', 'id']];
+  for (;;) {
+    const page = await repo.search(repo.parseSearch('Encounter', query), { owner: 'hl7-merge', query });
+    for (const m of page.matches) if (m.mode === 'match' && m.resource.id) ids.push(`Encounter/${m.resource.id}`);
+    if (!page.next) return ids;
+    query = page.next;
+  }
+}
+
+async function mergeRecords(repo: Repository, sql: Queryable, mapped: MappedAdt, survivorKey: string, stored: Map<string, Resource>): Promise<MappedRecord[]> {
+  const { source } = mapped.header;
+  const mergedKey = `Patient/${patientId(source, mapped.mergedMrn!)}`;
+  const finalSurvivor = await survivorOf(sql, survivorKey, stored);
+  if (finalSurvivor === mergedKey) throw hl7Invalid('INGEST_HL7_MERGE', 'The surviving patient was already merged into the patient MRG-1 names', 'MRG-1');
+  const visits = await encountersOf(repo, mergedKey);
+  await lock(sql, visits);
+  const current = await readStored(sql, visits);
+  const records = [record('patient', mapped.mergedMrn!, source, mergedPatient(stored.get(mergedKey) as Patient | undefined, source, mapped.mergedMrn!, survivorKey))];
+  for (const encounter of current.values() as Iterable<Encounter>) {
+    const visit = encounter.identifier?.find((i) => i.system === sourceIdentifierSystem(source, 'visit'))?.value;
+    const events = storedEvents(encounter);
+    // Encounters of other sources, or not made from ADT events, are not ours to rewrite.
+    if (!visit || events.length === 0 || encounter.id !== encounterId(source, visit)) continue;
+    records.push(visitRecord(source, visit, events, finalSurvivor));
+  }
+  return records;
+}
+
+/**
+ * Applies the message: the patient's demographics (when it is their latest event), the visit's
+ * Encounter (folded with its earlier events) and, for A40, the merge. `extra` runs last in the
+ * same transaction (the acknowledgement log). Returns what happened to the records it touched.
+ */
+export async function applyAdt(repo: Repository, sql: Queryable, mapped: MappedAdt, runId: string,
+  extra: (sql: Queryable) => Promise<void>): Promise<AppliedOutcome[]> {
+  const { header, patient, visit, mergedMrn } = mapped;
+  const { source } = header;
+  const patientKey = `Patient/${patientId(source, patient.mrn)}`;
+  const visitKey = visit ? `Encounter/${encounterId(source, visit.number)}` : undefined;
+  const mergedKey = mergedMrn ? `Patient/${patientId(source, mergedMrn)}` : undefined;
+  const keys = [patientKey, ...(visitKey ? [visitKey] : []), ...(mergedKey ? [mergedKey] : [])];
+  await lock(sql, keys);
+  const stored = await readStored(sql, keys);
+  const links = mergedKey ? [{ other: { reference: mergedKey }, type: 'replaces' as const }] : [];
+  const nextSelf = nextPatient(stored.get(patientKey) as Patient | undefined, patient.patient, { event: header.event, at: header.at }, links);
+  const records = [record('patient', patient.mrn, source, nextSelf)];
+  if (visit && visitKey) {
+    const storedEncounter = stored.get(visitKey) as Encounter | undefined;
+    const events = withEvent(storedEvents(storedEncounter), visit.event);
+    // The subject follows the visit's latest event; an older message keeps the subject already decided.
+    const subject = latestMrn(events) === patient.mrn || !storedEncounter?.subject?.reference
+      ? await survivorOf(sql, patientKey, stored)
+      : storedEncounter.subject.reference;
+    records.push(visitRecord(source, visit.number, events, subject));
+  }
+  if (mergedKey) records.push(...(await mergeRecords(repo, sql, mapped, patientKey, stored)));
+  return new SourceWriter(repo, source, runId).apply(records, extra);
+}
