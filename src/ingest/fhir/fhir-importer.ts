@@ -17,7 +17,7 @@ export type RunTransaction = (bundle: Bundle) => Promise<Bundle>;
 /** The source recorded for imports without --source: their ids are kept as given. */
 export const UNSOURCED = 'fhir-import';
 
-export const DEFAULT_BATCH_SIZE = 250;
+export const DEFAULT_BATCH_SIZE = 500;
 
 export interface ImporterOptions {
   /** The named source (ids are stamped), or undefined (ids kept, recorded as UNSOURCED). */
