@@ -1,16 +1,16 @@
-// Applies one mapped ADT message inside the caller's transaction: locks the patient and visit it
-// touches, reads what is stored, folds the message in (visit-fold.ts, patient-state.ts) and writes
+// Applies one mapped ADT message inside the caller's transaction (which holds the locks on the
+// patient and visit it touches): reads what is stored, folds the message in (visit-fold.ts, patient-state.ts) and writes
 // through SourceWriter, so a re-sent message changes nothing. An A40 also re-points the merged
 // patient's encounters to the survivor, in the same transaction.
 import type { Encounter, Patient, Resource } from '@medplum/fhirtypes';
 import type { Queryable } from '../../store/driver.ts';
-import { hash64 } from '../../store/hash.ts';
 import type { Repository } from '../../store/repository.ts';
 import { hydrate, RESOURCE_COLUMNS, type StoredRow } from '../../store/stored-row.ts';
 import { fromSource, sourceIdentifierSystem, sourceResourceId } from '../provenance.ts';
 import { SourceWriter, type AppliedOutcome, type MappedRecord } from '../source-writer.ts';
 import type { MappedAdt } from './adt-message.ts';
 import { hl7Invalid } from './hl7-errors.ts';
+import { lockResources } from './message-log.ts';
 import { mergedPatient, nextPatient, replacedBy } from './patient-state.ts';
 import { storedEvents, type VisitEvent } from './visit-event.ts';
 import { latestMrn, visitEncounter, withEvent } from './visit-fold.ts';
@@ -21,28 +21,24 @@ const MAX_MERGE_DEPTH = 8;
 const patientId = (source: string, mrn: string): string => sourceResourceId(source, `patient/${mrn}`, 'Patient');
 const encounterId = (source: string, visit: string): string => sourceResourceId(source, `visit/${visit}`, 'Encounter');
 
-/** Advisory locks on resources, taken in one sorted statement as putMany takes them, so writers of one patient or visit queue. */
-async function lock(sql: Queryable, keys: readonly string[]): Promise<void> {
-  const locks = [...new Set(keys.map((k) => hash64(k)))].sort();
-  await sql.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [locks]);
-}
-
-/** Current, not deleted, versions of the given `Type/id`s. */
-async function readStored(sql: Queryable, keys: readonly string[]): Promise<Map<string, Resource>> {
+/** Current, not deleted, versions of the given `Type/id`s; absent ones are mapped to undefined, so they are not read again. */
+async function readStored(sql: Queryable, keys: readonly string[], into = new Map<string, Resource | undefined>()): Promise<Map<string, Resource | undefined>> {
   const pairs = keys.map((k) => k.split('/') as [string, string]);
   const { rows } = await sql.query<StoredRow & { deleted: boolean }>(
     `SELECT r.deleted, ${RESOURCE_COLUMNS} FROM resource r JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.type = k.t AND r.id = k.i`,
     [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
   );
-  return new Map(rows.filter((r) => !r.deleted && r.content).map((r) => [`${r.type}/${r.id}`, hydrate(r)]));
+  for (const key of keys) into.set(key, undefined);
+  for (const row of rows) if (!row.deleted && row.content) into.set(`${row.type}/${row.id}`, hydrate(row));
+  return into;
 }
 
 /** The patient a reference ends at after following merges (`replaced-by`), refusing loops. */
-async function survivorOf(sql: Queryable, start: string, known: Map<string, Resource>): Promise<string> {
+async function survivorOf(sql: Queryable, start: string, known: Map<string, Resource | undefined>): Promise<string> {
   let reference = start;
   const seen = new Set<string>([reference]);
   for (let depth = 0; depth < MAX_MERGE_DEPTH; depth++) {
-    if (!known.has(reference)) for (const [k, v] of await readStored(sql, [reference])) known.set(k, v);
+    if (!known.has(reference)) await readStored(sql, [reference], known);
     const next = replacedBy(known.get(reference) as Patient | undefined);
     if (!next) return reference;
     if (seen.has(next)) break;
@@ -72,16 +68,18 @@ async function encountersOf(repo: Repository, patient: string): Promise<string[]
   }
 }
 
-async function mergeRecords(repo: Repository, sql: Queryable, mapped: MappedAdt, survivorKey: string, stored: Map<string, Resource>): Promise<MappedRecord[]> {
+async function mergeRecords(repo: Repository, sql: Queryable, mapped: MappedAdt, survivorKey: string,
+  stored: Map<string, Resource | undefined>): Promise<MappedRecord[]> {
   const { source } = mapped.header;
   const mergedKey = `Patient/${patientId(source, mapped.mergedMrn!)}`;
   const finalSurvivor = await survivorOf(sql, survivorKey, stored);
   if (finalSurvivor === mergedKey) throw hl7Invalid('INGEST_HL7_MERGE', 'The surviving patient was already merged into the patient MRG-1 names', 'MRG-1');
   const visits = await encountersOf(repo, mergedKey);
-  await lock(sql, visits);
+  await lockResources(sql, visits);
   const current = await readStored(sql, visits);
   const records = [record('patient', mapped.mergedMrn!, source, mergedPatient(stored.get(mergedKey) as Patient | undefined, source, mapped.mergedMrn!, survivorKey))];
-  for (const encounter of current.values() as Iterable<Encounter>) {
+  for (const encounter of current.values() as Iterable<Encounter | undefined>) {
+    if (!encounter) continue;
     const visit = encounter.identifier?.find((i) => i.system === sourceIdentifierSystem(source, 'visit'))?.value;
     const events = storedEvents(encounter);
     // Encounters of other sources, or not made from ADT events, are not ours to rewrite.
@@ -91,33 +89,41 @@ async function mergeRecords(repo: Repository, sql: Queryable, mapped: MappedAdt,
   return records;
 }
 
+/** `Type/id` of the stored resources a message reads and writes first: its patient, its visit, the patient it merges away. */
+export function resourceKeysOf(mapped: MappedAdt): string[] {
+  const { source } = mapped.header;
+  return [
+    `Patient/${patientId(source, mapped.patient.mrn)}`,
+    ...(mapped.visit ? [`Encounter/${encounterId(source, mapped.visit.number)}`] : []),
+    ...(mapped.mergedMrn ? [`Patient/${patientId(source, mapped.mergedMrn)}`] : []),
+  ];
+}
+
 /**
- * Applies the message: the patient's demographics (when it is their latest event), the visit's
- * Encounter (folded with its earlier events) and, for A40, the merge. `extra` runs last in the
- * same transaction (the acknowledgement log). Returns what happened to the records it touched.
+ * Applies the message, with the locks on resourceKeysOf(mapped) already held: the patient's
+ * demographics (when it is their latest event), the visit's Encounter (folded with its earlier
+ * events) and, for A40, the merge. `extra` runs last in the same transaction (the ACK log).
  */
 export async function applyAdt(repo: Repository, sql: Queryable, mapped: MappedAdt, runId: string,
   extra: (sql: Queryable) => Promise<void>): Promise<AppliedOutcome[]> {
   const { header, patient, visit, mergedMrn } = mapped;
   const { source } = header;
-  const patientKey = `Patient/${patientId(source, patient.mrn)}`;
-  const visitKey = visit ? `Encounter/${encounterId(source, visit.number)}` : undefined;
-  const mergedKey = mergedMrn ? `Patient/${patientId(source, mergedMrn)}` : undefined;
-  const keys = [patientKey, ...(visitKey ? [visitKey] : []), ...(mergedKey ? [mergedKey] : [])];
-  await lock(sql, keys);
-  const stored = await readStored(sql, keys);
+  const [patientKey, ...others] = resourceKeysOf(mapped);
+  const visitKey = visit ? others[0] : undefined;
+  const mergedKey = mergedMrn ? others.at(-1) : undefined;
+  const stored = await readStored(sql, resourceKeysOf(mapped));
   const links = mergedKey ? [{ other: { reference: mergedKey }, type: 'replaces' as const }] : [];
-  const nextSelf = nextPatient(stored.get(patientKey) as Patient | undefined, patient.patient, { event: header.event, at: header.at }, links);
+  const nextSelf = nextPatient(stored.get(patientKey!) as Patient | undefined, patient.patient, { event: header.event, at: header.at }, links);
   const records = [record('patient', patient.mrn, source, nextSelf)];
   if (visit && visitKey) {
     const storedEncounter = stored.get(visitKey) as Encounter | undefined;
     const events = withEvent(storedEvents(storedEncounter), visit.event);
     // The subject follows the visit's latest event; an older message keeps the subject already decided.
     const subject = latestMrn(events) === patient.mrn || !storedEncounter?.subject?.reference
-      ? await survivorOf(sql, patientKey, stored)
+      ? await survivorOf(sql, patientKey!, stored)
       : storedEncounter.subject.reference;
     records.push(visitRecord(source, visit.number, events, subject));
   }
-  if (mergedKey) records.push(...(await mergeRecords(repo, sql, mapped, patientKey, stored)));
+  if (mergedKey) records.push(...(await mergeRecords(repo, sql, mapped, patientKey!, stored)));
   return new SourceWriter(repo, source, runId).apply(records, extra);
 }

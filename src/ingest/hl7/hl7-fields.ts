@@ -70,8 +70,20 @@ const DTM = /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.(\d{
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Minutes east of UTC in `timeZone` at the instant `ms`. */
+const offsetCache = new Map<string, number>();
+
+/** Minutes east of UTC in `timeZone` at the instant `ms` (zones change offset on the hour, so cached per hour). */
 function zoneOffset(ms: number, timeZone: string): number {
+  const key = `${timeZone} ${Math.floor(ms / 3_600_000)}`;
+  const cached = offsetCache.get(key);
+  if (cached !== undefined) return cached;
+  if (offsetCache.size > 10_000) offsetCache.clear();
+  const offset = computeZoneOffset(ms, timeZone);
+  offsetCache.set(key, offset);
+  return offset;
+}
+
+function computeZoneOffset(ms: number, timeZone: string): number {
   let format = offsetFormatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'longOffset' });

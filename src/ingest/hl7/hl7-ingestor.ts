@@ -4,17 +4,17 @@
 // nothing and gets its original acknowledgement again. One transaction per message.
 import { Hl7Message } from '@medplum/core';
 import { FhirError } from '../../fhir/errors.ts';
-import type { Queryable } from '../../store/driver.ts';
 import type { ImportReport, RecordOutcome } from '../import-report.ts';
 import type { IngestContext } from '../ingest-context.ts';
 import { Quarantine, type QuarantineReason } from '../quarantine.ts';
 import type { AppliedOutcome } from '../source-writer.ts';
-import { applyAdt } from './adt-apply.ts';
+import { applyAdt, resourceKeysOf } from './adt-apply.ts';
 import { readAdtHeader, readEnvelope, sourceOf, type HeaderOptions, type Hl7Envelope } from './adt-header.ts';
 import { mapAdt, type MappedAdt } from './adt-message.ts';
 import { buildAck } from './hl7-ack.ts';
 import { ackCodeFor, hl7Invalid, hl7Unsupported, type AckCode } from './hl7-errors.ts';
 import { normaliseMessage } from './hl7-text.ts';
+import { lockAndFindPrevious, previousAck, rememberAck, type LoggedAck } from './message-log.ts';
 import { RunBook } from './run-book.ts';
 
 export interface Hl7IngestorOptions extends HeaderOptions {
@@ -94,10 +94,6 @@ export class Hl7Ingestor {
       return this.refuse(undefined, undefined, raw, hl7Unsupported('INGEST_HL7_PARSE', 'The input is not an HL7 v2 message (it must start with an MSH segment)', 'MSH'), where);
     }
     const envelope = readEnvelope(message);
-    if (!this.options.replay && envelope.controlId) {
-      const previous = await this.previous(envelope);
-      if (previous) return previous;
-    }
     let mapped: MappedAdt;
     try {
       const header = readAdtHeader(message, this.options);
@@ -110,15 +106,19 @@ export class Hl7Ingestor {
 
   private async apply(message: Hl7Message, envelope: Hl7Envelope, raw: string, mapped: MappedAdt, where?: string): Promise<Hl7Result> {
     const { source, at } = mapped.header;
-    const ack = buildAck(message, envelope, 'AA');
+    const given: LoggedAck = { code: 'AA', ack: buildAck(message, envelope, 'AA') };
     for (let attempt = 1; ; attempt++) {
       try {
         const runId = await this.runs.runFor(source);
-        const outcomes = await this.ctx.repo.transaction((repo, sql) =>
-          applyAdt(repo, sql, mapped, runId, (tx) => this.remember(tx, envelope, at, 'AA', ack)));
-        const outcome = messageOutcome(outcomes);
+        const done = await this.ctx.repo.transaction(async (repo, sql) => {
+          const previous = await lockAndFindPrevious(sql, resourceKeysOf(mapped), envelope);
+          if (previous && !this.options.replay) return previous;
+          return applyAdt(repo, sql, mapped, runId, (tx) => rememberAck(tx, envelope, at, given, this.options.replay === true));
+        });
+        if (!Array.isArray(done)) return this.repeated(envelope, done);
+        const outcome = messageOutcome(done);
         this.runs.record(source, outcome);
-        return { ack, code: 'AA', outcome, duplicate: false };
+        return { ...given, outcome, duplicate: false };
       } catch (err) {
         if (isContention(err) && attempt < RETRIES) {
           await new Promise((resolve) => setTimeout(resolve, 10 * attempt * Math.random()));
@@ -146,39 +146,35 @@ export class Hl7Ingestor {
 
   private async refuse(message: Hl7Message | undefined, envelope: Hl7Envelope | undefined, raw: string, err: FhirError,
     where?: string, at?: string): Promise<Hl7Result> {
+    if (envelope?.controlId && !this.options.replay) {
+      const previous = await previousAck(this.ctx.db, envelope);
+      if (previous) return this.repeated(envelope, previous);
+    }
     const code = ackCodeFor(err);
-    const ack = buildAck(message, envelope, code, err);
+    const given: LoggedAck = { code, ack: buildAck(message, envelope, code, err) };
     const reasons = reasonsOf(err);
-    const source = (envelope && sourceOf(envelope, this.options.source)) ?? this.options.source ?? UNKNOWN_SOURCE;
+    const source = this.sourceFor(envelope);
     const id = envelope ? `${envelope.sender}/${envelope.controlId}` : 'unparseable';
     const origin = where ? `${where} ${id}` : id;
     if (!this.options.replay) {
       const runId = await this.runs.runFor(source);
       await this.ctx.repo.transaction(async (_repo, sql) => {
         await new Quarantine(sql).add([{ source, channel: 'hl7', kind: envelope?.messageType ?? 'unknown', origin, raw, reasons, runId }]);
-        if (envelope?.controlId) await this.remember(sql, envelope, at, code, ack);
+        if (envelope?.controlId) await rememberAck(sql, envelope, at, given, false);
       });
     }
     this.runs.record(source, 'quarantined');
-    return { ack, code, outcome: 'quarantined', duplicate: false, reasons };
+    return { ...given, outcome: 'quarantined', duplicate: false, reasons };
   }
 
-  private async previous(envelope: Hl7Envelope): Promise<Hl7Result | undefined> {
-    const { rows } = await this.ctx.db.query<{ ack_code: AckCode; ack: string }>(
-      'SELECT ack_code, ack FROM hl7_message WHERE sender = $1 AND control_id = $2', [envelope.sender, envelope.controlId]);
-    const row = rows[0];
-    if (!row) return undefined;
-    const outcome: RecordOutcome = row.ack_code === 'AA' ? 'unchanged' : 'quarantined';
-    this.runs.record(sourceOf(envelope, this.options.source) ?? this.options.source ?? UNKNOWN_SOURCE, outcome);
-    return { ack: row.ack, code: row.ack_code, outcome, duplicate: true };
+  private sourceFor(envelope: Hl7Envelope | undefined): string {
+    return (envelope && sourceOf(envelope, this.options.source)) ?? this.options.source ?? UNKNOWN_SOURCE;
   }
 
-  /** The acknowledged-message log; a replay that now succeeds replaces the earlier AE/AR. */
-  private async remember(sql: Queryable, envelope: Hl7Envelope, at: string | undefined, code: AckCode, ack: string): Promise<void> {
-    await sql.query(
-      `INSERT INTO hl7_message (sender, control_id, message_type, event_time, ack_code, ack) VALUES ($1, $2, $3, $4::timestamptz, $5, $6)
-       ON CONFLICT (sender, control_id) DO ${this.options.replay ? 'UPDATE SET ack_code = excluded.ack_code, ack = excluded.ack, received_at = now()' : 'NOTHING'}`,
-      [envelope.sender, envelope.controlId, envelope.messageType, at ?? null, code, ack],
-    );
+  /** A control id the sender used before: the original ACK, nothing applied. */
+  private repeated(envelope: Hl7Envelope, previous: LoggedAck): Hl7Result {
+    const outcome: RecordOutcome = previous.code === 'AA' ? 'unchanged' : 'quarantined';
+    this.runs.record(this.sourceFor(envelope), outcome);
+    return { ...previous, outcome, duplicate: true };
   }
 }
