@@ -101,7 +101,7 @@ describe(`FHIR NDJSON without a source on ${DRIVER_NAME}`, () => {
     const found = (await items(UNSOURCED)).filter((i) => i.origin.includes('-bad.ndjson:'));
     const byLine = new Map(found.map((i) => [Number(i.origin.split(':').pop()), i]));
     expect([...byLine.keys()].sort()).toEqual([2, 3, 4, 5, 6, 7]);
-    expect(byLine.get(2)).toMatchObject({ kind: 'unknown', raw: bad[0], reasons: [{ code: 'INGEST_FHIR_JSON' }] });
+    expect(byLine.get(2)).toMatchObject({ kind: 'unknown', raw: bad[0], reasons: [{ code: 'INGEST_FHIR_JSON', message: 'The text is not valid JSON' }] });
     expect(byLine.get(3)).toMatchObject({ kind: 'unknown', reasons: [{ code: 'INGEST_FHIR_TYPE', location: 'resourceType' }] });
     const obs = byLine.get(4)!;
     expect(obs.kind).toBe('Observation');

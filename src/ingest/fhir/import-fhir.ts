@@ -6,10 +6,11 @@ import type { Bundle } from '@medplum/fhirtypes';
 import { invalid } from '../../fhir/errors.ts';
 import { finishRun, ImportReport, startRun } from '../import-report.ts';
 import type { IngestContext } from '../ingest-context.ts';
+import type { QuarantineReason } from '../quarantine.ts';
 import { assertSourceId } from '../provenance.ts';
 import { type FhirFile, type FhirFormat, listFhirFiles, openFhirFile, readAll, spool } from './fhir-files.ts';
 import { FhirImporter, type RunTransaction, UNSOURCED } from './fhir-importer.ts';
-import { ndjsonLines } from './ndjson-lines.ts';
+import { MAX_LINE_BYTES, ndjsonLines } from './ndjson-lines.ts';
 import { originalKey } from './source-stamp.ts';
 
 export interface ImportFhirOptions {
@@ -42,17 +43,21 @@ function parse(text: string): unknown {
   }
 }
 
+const NOT_JSON: QuarantineReason = { code: 'INGEST_FHIR_JSON', message: 'The text is not valid JSON' };
+const TOO_LONG: QuarantineReason = { code: 'INGEST_FHIR_LINE_TOO_LONG', message: `The line is longer than ${MAX_LINE_BYTES} bytes and was not read` };
+
 /** Reads one file or stream into the importer. */
 async function feed(importer: FhirImporter, file: Pick<FhirFile, 'name' | 'format'>, stream: Readable): Promise<void> {
   if (file.format === 'bundle') {
     const raw = await readAll(stream);
     const value = parse(raw);
-    if (value === UNPARSEABLE) return importer.add({ value: undefined, raw, origin: file.name });
+    if (value === UNPARSEABLE) return importer.add({ value: undefined, unreadable: NOT_JSON, raw, origin: file.name });
     return importer.addBundle(value, raw, file.name);
   }
   for await (const { line, text } of ndjsonLines(stream)) {
-    const value = text === undefined ? undefined : parse(text);
-    await importer.add({ value: value === UNPARSEABLE ? undefined : value, raw: text ?? '', origin: `${file.name}:${line}` });
+    const value = text === undefined ? UNPARSEABLE : parse(text);
+    const unreadable = text === undefined ? TOO_LONG : value === UNPARSEABLE ? NOT_JSON : undefined;
+    await importer.add({ value: unreadable ? undefined : value, ...(unreadable ? { unreadable } : {}), raw: text ?? '', origin: `${file.name}:${line}` });
   }
 }
 

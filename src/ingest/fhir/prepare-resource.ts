@@ -15,6 +15,8 @@ export type RawForm = 'entry' | 'bundle';
 export interface IncomingResource {
   /** The parsed JSON; undefined when the text did not parse. */
   value: unknown;
+  /** Why the text could not even be read (not JSON, a line too long). */
+  unreadable?: QuarantineReason;
   /** The text as received, kept whole in the quarantine: an NDJSON line, or a Bundle entry's JSON. */
   raw: string;
   /** How `raw` is to be read again on replay; absent: one resource. */
@@ -96,6 +98,7 @@ function resolveReferences(resource: Resource, item: IncomingResource, scope: Re
 
 /** Prepares one incoming resource. */
 export function prepareResource(item: IncomingResource, scope: ReferenceScope): Prepared {
+  if (item.unreadable) return { ok: false, kind: 'unknown', reasons: [item.unreadable] };
   const { resource: parsed, failure } = asResource(item.value);
   if (failure) return failure;
   const requested = fromRequest(parsed!, item.request);

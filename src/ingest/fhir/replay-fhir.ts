@@ -43,9 +43,10 @@ export const replayFhir: Replayer = async (item, ctx) => {
   if (item.profile === 'bundle') return replayBundle(item, source, (ctx as FhirReplayContext).runTransaction);
   const runId = item.runId ?? (await startRun(ctx.db, { source: item.source, channel: 'fhir', origin: `replay of ${item.origin}` }));
   const importer = new FhirImporter(ctx, { ...(source ? { source } : {}), runId, report: new ImportReport() });
+  const value = parse(item.raw);
   const incoming = item.profile === 'entry'
-    ? entryItem((parse(item.raw) ?? {}) as BundleEntry, item.raw, item.origin)
-    : { value: parse(item.raw), raw: item.raw, origin: item.origin };
+    ? entryItem((value ?? {}) as BundleEntry, item.raw, item.origin)
+    : { value, raw: item.raw, origin: item.origin, ...(value === undefined ? { unreadable: { code: 'INGEST_FHIR_JSON', message: 'The text is not valid JSON' } } : {}) };
   const [result] = await importer.process([incoming]);
   return result && 'outcome' in result ? undefined : result?.reasons;
 };
