@@ -26,7 +26,7 @@ describe('DateCodec', () => {
   });
 
   it('refuses days that do not exist and text in no pattern', () => {
-    for (const bad of ['31/02/2024', '29/02/2023', '00/01/2024', '2024-03-05', '5/3/2024', '05-Mxr-2024', '05/13/2024', 'yesterday', '']) {
+    for (const bad of ['01/01/0000', '31/02/2024', '29/02/2023', '00/01/2024', '2024-03-05', '5/3/2024', '05-Mxr-2024', '05/13/2024', 'yesterday', '']) {
       expect(uk.readDate(bad), bad).toBeUndefined();
     }
     expect(iso.readDate('2024-02-30')).toBeUndefined();

@@ -92,7 +92,8 @@ function assign(parts: Parts, token: string, value: string): void {
 const pad = (n: number) => String(n).padStart(2, '0');
 
 function isRealDate(p: Parts): boolean {
-  if (p.month < 1 || p.month > 12 || p.day < 1) return false;
+  // FHIR has no year 0000.
+  if (p.year < 1 || p.month < 1 || p.month > 12 || p.day < 1) return false;
   const last = new Date(Date.UTC(p.year, p.month, 0)).getUTCDate();
   if (p.day > last) return false;
   return (p.hour ?? 0) < 24 && (p.minute ?? 0) < 60 && (p.second ?? 0) < 60;

@@ -399,3 +399,25 @@ export function recordProblems(record: SocialCareRecord): RecordProblem[] {
   }
   return problems;
 }
+
+/** A record of the same source this record refers to, and the field that names it. */
+export interface RecordReference {
+  field: string;
+  type: RecordType | SharedRecordType;
+  id: string;
+}
+
+/** The other records of the source a record names: they must have been sent first. */
+export function referencedRecords(record: SocialCareRecord): RecordReference[] {
+  const values = record as unknown as Record<string, unknown>;
+  const out: RecordReference[] = [];
+  for (const field of SCHEMAS[record.recordType].fields) {
+    const value = values[field.name];
+    if (!field.references || value === undefined) continue;
+    for (const id of [value].flat() as string[]) out.push({ field: field.name, type: field.references, id });
+  }
+  if (record.recordType === 'event' && record.requesterType === 'contact' && record.requesterId !== undefined) {
+    out.push({ field: 'requesterId', type: 'contact', id: record.requesterId });
+  }
+  return out;
+}

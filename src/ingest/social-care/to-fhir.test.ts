@@ -10,7 +10,7 @@ import { assertValidResource } from '../../fhir/validate.ts';
 import { sourceReference, sourceResourceId, sourceUri } from '../provenance.ts';
 import { identifierKindOf, recordKey, ResourceIndex } from './fhir-parts.ts';
 import { recordFromFhir } from './from-fhir.ts';
-import { RECORD_TYPES, SCHEMAS, type RecordType, type SharedRecordType, type SocialCareRecord } from './records.ts';
+import { RECORD_TYPES, referencedRecords, type RecordType, type SharedRecordType, type SocialCareRecord } from './records.ts';
 import { recordToFhir } from './to-fhir.ts';
 
 const SOURCE = 'mosaic-testshire';
@@ -18,14 +18,7 @@ const STUB_TYPES = ['Patient', 'RelatedPerson', 'EpisodeOfCare', 'Condition', 'S
 
 /** Stand-ins for the other records a record refers to, carrying the identifiers to-fhir would give them. */
 function referencedStubs(record: SocialCareRecord): Resource[] {
-  const refs: Array<[RecordType | SharedRecordType, string]> = [];
-  const r = record as unknown as Record<string, unknown>;
-  for (const field of SCHEMAS[record.recordType].fields) {
-    if (!field.references || r[field.name] === undefined) continue;
-    for (const id of [r[field.name]].flat() as string[]) refs.push([field.references, id]);
-  }
-  if (record.recordType === 'event' && record.requesterType === 'contact' && record.requesterId) refs.push(['contact', record.requesterId]);
-  if (record.recordType === 'event' && record.teamId) refs.push(['team', record.teamId]);
+  const refs: Array<[RecordType | SharedRecordType, string]> = referencedRecords(record).map((r) => [r.type, r.id]);
   return refs.flatMap(([type, id]) => STUB_TYPES.map((resourceType) => ({
     resourceType, id: sourceResourceId(SOURCE, recordKey(type, id), resourceType),
     identifier: [{ system: `urn:sharedcare:id:${SOURCE}:${identifierKindOf(type)}`, value: id }],
