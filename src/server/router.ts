@@ -13,6 +13,7 @@ import { batchOrTransaction } from './interactions/transaction.ts';
 import { conditionalUpdate, update } from './interactions/update.ts';
 import { vread } from './interactions/vread.ts';
 import { patientEverythingOperation } from './operations/everything.ts';
+import { importCsvOperation } from './operations/import-csv.ts';
 import { importFhirOperation } from './operations/import-fhir.ts';
 import { lexiconUnmappedOperation } from './operations/lexicon-unmapped.ts';
 import { quarantineDiscardOperation, quarantineListOperation, quarantineReplayOperation } from './operations/quarantine.ts';
@@ -26,6 +27,7 @@ const notAllowed = (req: FhirRequest): FhirError =>
 /** System-level operations ([base]/$name) by name and method. */
 const SYSTEM_OPERATIONS: Record<string, Partial<Record<string, Interaction>>> = {
   $import: { POST: importFhirOperation },
+  '$import-csv': { POST: importCsvOperation },
   $quarantine: { GET: quarantineListOperation },
   '$quarantine-replay': { POST: quarantineReplayOperation },
   '$quarantine-discard': { POST: quarantineDiscardOperation },
