@@ -1,6 +1,7 @@
 // The HTTP edge (Fastify): turns requests into FhirRequests, enforces body limits, content types
 // and authentication, and turns every error into an OperationOutcome. No FHIR logic lives here.
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { FhirError } from '../../fhir/errors.ts';
 import { authenticate, type Principal } from '../auth/tokens.ts';
@@ -119,6 +120,11 @@ export async function buildHttpServer(platform: Platform): Promise<FastifyInstan
     const method = req.method as HttpMethod;
     const isMetadata = segments.length === 1 && segments[0] === 'metadata' && method === 'GET';
     const principal = isMetadata ? ANONYMOUS : await authenticate(platform.key, req.headers.authorization);
+    // Only operations ($import, $import-csv…) read streamed extracts; resources travel as JSON.
+    if (body instanceof Readable && !segments.at(-1)?.startsWith('$')) {
+      body.resume();
+      return sendOutcome(reply, new FhirError('unsupported-media', 'HTTP_MEDIA_TYPE', 'Send FHIR resources as application/fhir+json'), requestId, req.log);
+    }
     const fhirReq: FhirRequest = {
       method,
       segments,
