@@ -1,5 +1,8 @@
 // The `sharedcare` command: parses the sub-command and hands over. Each command lives in its own file.
 import { runGenerateCommand } from './generate/generate-command.ts';
+import { IMPORT_HELP, runImportCommand } from './import-command.ts';
+import { LEXICON_HELP, runLexiconCommand } from './lexicon-command.ts';
+import { QUARANTINE_HELP, runQuarantineCommand } from './quarantine-command.ts';
 import { runServeCommand, SERVE_HELP } from './serve-command.ts';
 import { runTokenCommand, TOKEN_HELP } from './token-command.ts';
 
@@ -10,7 +13,10 @@ Usage: sharedcare <command> [options]
 Commands:
   serve      run the server (FHIR API at /fhir, health at /healthz)
   token      print a bearer token signed by this instance's key
-  generate   write a synthetic population as FHIR transaction bundles
+  generate   write a synthetic population as FHIR bundles, council CSV extracts and HL7 v2 feeds
+  import     bring in data: council CSV extracts, HL7 v2 ADT files, FHIR Bundles and NDJSON
+  quarantine list, show, replay or discard input that could not be applied
+  lexicon    local codes no ConceptMap translates yet
 
 Run "sharedcare <command> --help" for a command's options.
 
@@ -18,12 +24,28 @@ ${SERVE_HELP}
 
 ${TOKEN_HELP}
 
-sharedcare generate --people N --seed S --out DIR [--heavy N]`;
+sharedcare generate --people N --seed S --out DIR [--heavy N]
+
+${IMPORT_HELP}
+
+${QUARANTINE_HELP}
+
+${LEXICON_HELP}`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: runServeCommand,
   token: runTokenCommand,
   generate: runGenerateCommand,
+  import: runImportCommand,
+  quarantine: runQuarantineCommand,
+  lexicon: runLexiconCommand,
+};
+
+const COMMAND_HELP: Record<string, string> = {
+  serve: SERVE_HELP,
+  token: TOKEN_HELP,
+  quarantine: QUARANTINE_HELP,
+  lexicon: LEXICON_HELP,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -37,8 +59,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command '${command}'. Run "sharedcare --help".\n`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`${HELP}\n`);
+  if (command !== 'import' && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(`${COMMAND_HELP[command] ?? HELP}\n`);
     return 0;
   }
   try {
