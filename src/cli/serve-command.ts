@@ -1,6 +1,8 @@
 // `sharedcare serve`: builds the platform, loads the demo population on first start, listens,
 // and shuts down cleanly on SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
+import { Hl7Ingestor } from '../ingest/hl7/hl7-ingestor.ts';
+import { startMllpListener } from '../ingest/hl7/mllp-listener.ts';
 import { loadConfig, type Config } from '../server/config.ts';
 import { buildHttpServer } from '../server/http/http-server.ts';
 import { createPlatform } from '../server/platform.ts';
@@ -14,6 +16,9 @@ export const SERVE_HELP = `sharedcare serve [options]
   --data DIR       data directory for the embedded database and instance key (default ./data)
   --no-demo        do not load the synthetic demo population on first start
   --demo-people N  size of the demo population (default 200)
+  --mllp-port N    also listen for HL7 v2 ADT feeds over MLLP on this port (env SHAREDCARE_MLLP_PORT);
+                   ACK AA once the message is committed, AE/AR with the reason otherwise
+  --mllp-host H    interface for the MLLP listener (default: the --host interface)
 
   DATABASE_URL=postgres://… uses a PostgreSQL server instead of the embedded database.`;
 
@@ -26,6 +31,8 @@ export async function runServeCommand(args: string[]): Promise<number> {
       data: { type: 'string' },
       'no-demo': { type: 'boolean' },
       'demo-people': { type: 'string' },
+      'mllp-port': { type: 'string' },
+      'mllp-host': { type: 'string' },
     },
   });
   const overrides: Partial<Config> = {
@@ -34,10 +41,14 @@ export async function runServeCommand(args: string[]): Promise<number> {
     ...(values.data ? { dataDir: values.data } : {}),
     ...(values['no-demo'] ? { demo: false } : {}),
     ...(values['demo-people'] ? { demoPeople: Number(values['demo-people']) } : {}),
+    ...(values['mllp-port'] ? { mllpPort: Number(values['mllp-port']) } : {}),
+    ...(values['mllp-host'] ? { mllpHost: values['mllp-host'] } : {}),
   };
-  if (overrides.port !== undefined && !(Number.isInteger(overrides.port) && overrides.port >= 0 && overrides.port < 65536)) {
-    process.stderr.write('--port must be a port number\n');
-    return 2;
+  for (const [flag, port] of [['--port', overrides.port], ['--mllp-port', overrides.mllpPort]] as const) {
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
+      process.stderr.write(`${flag} must be a port number\n`);
+      return 2;
+    }
   }
   const config = loadConfig(overrides);
   const platform = await createPlatform(config);
@@ -50,11 +61,19 @@ export async function runServeCommand(args: string[]): Promise<number> {
   const app = await buildHttpServer(platform);
   const address = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`sharedcare is running on ${address} (FHIR R4 at ${address}/fhir, database: ${platform.driver.name})\n`);
+  const mllp = config.mllpPort !== undefined
+    ? await startMllpListener({ port: config.mllpPort, host: config.mllpHost ?? config.host }, new Hl7Ingestor(platform.fhir.ingest, {
+      origin: `mllp ${config.mllpHost ?? config.host}:${config.mllpPort}`,
+      log: (line) => process.stderr.write(`${line}\n`),
+    }))
+    : undefined;
+  if (mllp) process.stdout.write(`HL7 v2 MLLP listener on ${mllp.host}:${mllp.port}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await mllp?.close();
   await app.close();
   await platform.close();
   return 0;
