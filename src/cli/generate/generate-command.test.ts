@@ -23,11 +23,18 @@ describe('runGenerateCommand', () => {
     await rm(outDir, { recursive: true, force: true });
   });
 
-  it('writes the population and prints a one-line summary', async () => {
-    const code = await runGenerateCommand(['--people', '5', '--seed', '42', '--out', outDir, '--heavy', '1']);
+  it('writes the population as bundles, CSV extracts and ADT feeds, and says what it wrote', async () => {
+    const code = await runGenerateCommand(['--people', '40', '--seed', '42', '--out', outDir, '--heavy', '1']);
     expect(code).toBe(0);
-    expect(await readdir(join(outDir, 'bundles'))).toHaveLength(6);
-    expect(stdout.join('')).toMatch(/^Generated 5 people \(seed 42\): 6 bundles, \d+ resources in .+\n$/);
+    expect(await readdir(join(outDir, 'bundles'))).toHaveLength(41);
+    const councils = await readdir(join(outDir, 'csv'));
+    expect(councils.length).toBeGreaterThan(0);
+    expect(await readdir(join(outDir, 'csv', councils[0]!))).toContain('manifest.json');
+    expect((await readdir(join(outDir, 'hl7'))).every((f) => /^epr-[a-z0-9]+\.hl7$/.test(f))).toBe(true);
+    const printed = stdout.join('');
+    expect(printed).toMatch(/^Generated 40 people \(seed 42\) in .+\n {2}bundles\/ {2}41 FHIR transaction Bundles, \d+ resources\n/);
+    expect(printed).toMatch(new RegExp(`csv/ {6}${councils.length} council extracts, \\d+ files, \\d+ rows \\(\\d+ bad on purpose\\)`));
+    expect(printed).toMatch(/hl7\/ {6}\d+ hospital ADT feeds, \d+ messages/);
   });
 
   it.each([

@@ -1,4 +1,5 @@
-// `sharedcare generate`: writes a synthetic population as FHIR transaction bundles for demos, tests and benchmarks.
+// `sharedcare generate`: writes a synthetic population as FHIR bundles, council CSV extracts and
+// hospital ADT feeds, for demos, tests and benchmarks.
 import { parseArgs } from 'node:util';
 import { writePopulation } from './generate-population.ts';
 
@@ -6,7 +7,10 @@ export const GENERATE_HELP = `sharedcare generate --people N --seed S --out DIR 
 
   --people N   number of synthetic people (required)
   --seed S     whole number; the same seed always writes the same bytes (required)
-  --out DIR    directory to write DIR/bundles/0000-shared.json, 0001.json, … (required)
+  --out DIR    directory to write (required): DIR/bundles/0000-shared.json, 0001.json, … (FHIR
+               transaction Bundles), DIR/csv/<council-system>/ (social-care extracts in the example
+               supplier profiles, with manifest.json naming the bad rows put in on purpose) and
+               DIR/hl7/<hospital-system>.hl7 (ADT feeds)
   --heavy N    how many of the people get a long record of ~300 resources (default 0)`;
 
 function wholeNumber(name: string, value: string | undefined, required: boolean): number | string {
@@ -40,7 +44,10 @@ export async function runGenerateCommand(args: string[]): Promise<number> {
   const started = performance.now();
   const result = await writePopulation({ people: people as number, seed: seed as number, heavyPeople: heavy as number, outDir: values.out });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`Generated ${people} people (seed ${seed}): ${result.files} bundles, ${result.resources} resources in ${values.out}/bundles (${seconds}s)\n`);
+  process.stdout.write(`Generated ${people} people (seed ${seed}) in ${values.out} (${seconds}s):\n` +
+    `  bundles/  ${result.files} FHIR transaction Bundles, ${result.resources} resources\n` +
+    `  csv/      ${result.csv.folders} council extracts, ${result.csv.files} files, ${result.csv.rows} rows (${result.csv.badRows} bad on purpose)\n` +
+    `  hl7/      ${result.hl7.files} hospital ADT feeds, ${result.hl7.messages} messages\n`);
   return 0;
 }
 

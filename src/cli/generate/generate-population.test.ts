@@ -221,6 +221,15 @@ describe('writePopulation', () => {
       resources += (JSON.parse(a) as Bundle).entry?.length ?? 0;
     }
     expect(runs[0].counts.resources).toBe(resources);
+    // The CSV extracts and ADT feeds are as deterministic as the bundles.
+    for (const sub of ['csv', 'hl7']) {
+      const names = (await readdir(join(runs[0].outDir, sub), { recursive: true })).sort();
+      expect(names).toEqual((await readdir(join(runs[1].outDir, sub), { recursive: true })).sort());
+      for (const name of names.filter((n) => /\.(csv|hl7|json)$/.test(n))) {
+        expect(await readFile(join(runs[0].outDir, sub, name), 'utf8')).toBe(await readFile(join(runs[1].outDir, sub, name), 'utf8'));
+      }
+    }
+    expect(runs[0].counts.hl7.messages).toBeGreaterThan(0);
   });
 
   it('widens file names for big populations so they still sort', () => {

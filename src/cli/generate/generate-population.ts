@@ -1,9 +1,12 @@
 // The synthetic population generator's public API: a deterministic stream of FHIR transaction Bundles
-// (shared organisations and staff first, then one per person) and a writer that saves them as files.
+// (shared organisations and staff first, then one per person) and a writer that saves them as files,
+// council CSV extracts and hospital ADT feeds.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { writeAdtFeeds } from './adt-feed.ts';
 import { addClinicalRecord, topUpHeavyRecord } from './clinical.ts';
+import { writeCsvExtracts } from './csv-extract.ts';
 import type { RecordContext } from './clinical-resources.ts';
 import { DEFAULT_AS_OF, dayOf } from './dates.ts';
 import { NhsNumberSequence } from './nhs-number-sequence.ts';
@@ -84,8 +87,23 @@ export function bundleFileName(n: number, people: number): string {
   return n === 0 ? `${'0'.repeat(width)}-shared.json` : `${String(n).padStart(width, '0')}.json`;
 }
 
-/** Writes every bundle as JSON to `outDir/bundles/` and returns how many files and resources were written. */
-export async function writePopulation(options: GenerateOptions & { outDir: string }): Promise<{ files: number; resources: number }> {
+export interface WrittenPopulation {
+  /** FHIR transaction Bundles under bundles/. */
+  files: number;
+  resources: number;
+  /** Council extracts under csv/<source>/, in the example supplier profiles, with a few bad rows. */
+  csv: { folders: number; files: number; rows: number; badRows: number };
+  /** Hospital ADT feeds under hl7/<source>.hl7, with a few bad messages. */
+  hl7: { files: number; messages: number };
+}
+
+/**
+ * Writes the population three ways — FHIR Bundles (`outDir/bundles/`), council CSV extracts
+ * (`outDir/csv/`) and hospital HL7 v2 ADT feeds (`outDir/hl7/`) — so demos, tests and benchmarks
+ * exercise every way data comes in. The generator is deterministic, so each writer regenerates
+ * the stream rather than holding the population in memory.
+ */
+export async function writePopulation(options: GenerateOptions & { outDir: string }): Promise<WrittenPopulation> {
   checkGenerateOptions(options);
   const dir = join(options.outDir, 'bundles');
   await mkdir(dir, { recursive: true });
@@ -96,5 +114,7 @@ export async function writePopulation(options: GenerateOptions & { outDir: strin
     files++;
     resources += bundle.entry?.length ?? 0;
   }
-  return { files, resources };
+  const csv = await writeCsvExtracts(generatePopulation(options), options.outDir);
+  const hl7 = await writeAdtFeeds(generatePopulation(options), options.outDir);
+  return { files, resources, csv, hl7 };
 }
