@@ -71,13 +71,13 @@ function personRecords(bundle: Bundle, shared: ResourceIndex): CouncilRecord[] {
 
   const own = new ResourceIndex();
   const lookup: FhirLookup = { resolve: (ref: Reference | undefined) => own.resolve(ref) ?? shared.resolve(ref) };
-  const caseOfCondition = new Map<string, string>();
+  // The support reason and the referral are part of their case's record, and carry its number.
+  const caseOf = new Map<string, string>();
   for (const { resource } of council) {
     if (resource!.resourceType !== 'EpisodeOfCare') continue;
     const eoc = resource as EpisodeOfCare;
     const caseNumber = eoc.identifier?.find((i) => i.system === sourceIdentifierSystem(source, 'case'))?.value;
-    const condition = eoc.diagnosis?.[0]?.condition?.reference;
-    if (caseNumber && condition) caseOfCondition.set(condition, caseNumber);
+    for (const ref of [eoc.diagnosis?.[0]?.condition?.reference, eoc.referralRequest?.[0]?.reference]) if (caseNumber && ref) caseOf.set(ref, caseNumber);
   }
   const counters = new Map<string, number>();
   const next = (prefix: string) => {
@@ -86,14 +86,23 @@ function personRecords(bundle: Bundle, shared: ResourceIndex): CouncilRecord[] {
     return `${clientId}-${prefix}${n}`;
   };
   // Local ids for the records the generator wrote without one, in bundle order so they are stable.
+  let service: { id: string; provider?: string; items: number } | undefined;
   const copies = council.map(({ fullUrl, resource }) => {
     let copy = resource!;
     if (copy.resourceType === 'CareTeam') copy = withIdentifier(copy, source, 'allocation', next('A'));
     else if (copy.resourceType === 'Task') copy = withIdentifier(copy, source, 'event', next('E'));
-    else if (copy.resourceType === 'ServiceRequest' && !isReferral(copy)) copy = withIdentifier(copy, source, 'service', next('S'));
     else if (copy.resourceType === 'CarePlan') copy = withIdentifier(copy, source, 'plan', next('P'));
     else if (copy.resourceType === 'Flag') copy = withIdentifier(copy, source, 'flag', next('F'));
-    else if (copy.resourceType === 'Condition' && caseOfCondition.has(fullUrl!)) copy = withIdentifier(copy, source, 'episode', caseOfCondition.get(fullUrl!)!);
+    else if (caseOf.has(fullUrl!)) copy = withIdentifier(copy, source, 'episode', caseOf.get(fullUrl!)!);
+    else if (copy.resourceType === 'ServiceRequest') {
+      const sr = copy as ServiceRequest;
+      service = { id: next('S'), ...(sr.performer?.[0]?.reference ? { provider: sr.performer[0].reference } : {}), items: 0 };
+      copy = withIdentifier(copy, source, 'service', service.id);
+    } else if (copy.resourceType === 'Device' && service && (copy as { owner?: Reference }).owner?.reference === service.provider) {
+      // Items of equipment are numbered within the service that provided them, as the import numbers them.
+      copy = withIdentifier(copy, source, 'service', `${service.id}/equipment/${++service.items}`);
+    }
+    if (copy.resourceType !== 'Device' && copy.resourceType !== 'ServiceRequest') service = undefined;
     own.add(copy, fullUrl);
     return copy;
   });
