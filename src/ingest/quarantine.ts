@@ -121,7 +121,7 @@ export class Quarantine {
     if (query.after) where.push(`id > $${params.push(query.after)}::bigint`);
     const limit = Math.min(Math.max(query.limit ?? 100, 1), 1000);
     const { rows } = await this.db.query<Row>(
-      `SELECT ${COLUMNS} FROM ingest_quarantine WHERE ${where.join(' AND ')} ORDER BY id LIMIT ${limit}`, params);
+      `SELECT ${COLUMNS} FROM ingest_quarantine WHERE ${where.join(' AND ')} ORDER BY ingest_quarantine.id LIMIT ${limit}`, params);
     return rows.map(toItem);
   }
 

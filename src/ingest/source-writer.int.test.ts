@@ -132,6 +132,19 @@ describe('Quarantine', () => {
   });
 });
 
+describe('Quarantine order', () => {
+  it('lists items in the order they arrived, past the tenth (ids sort as numbers) and pages on', async () => {
+    const quarantine = new Quarantine(db.driver);
+    const entries = Array.from({ length: 12 }, (_, i) => ({ source: 'council-order', channel: 'hl7' as const, kind: 'ADT^A01',
+      origin: `feed/${i}`, raw: `message ${i}`, reasons: [{ code: 'X', message: 'bad' }] }));
+    await quarantine.add(entries);
+    const first = await quarantine.list({ source: 'council-order', limit: 11 });
+    expect(first.map((i) => i.origin)).toEqual(entries.slice(0, 11).map((e) => e.origin));
+    const rest = await quarantine.list({ source: 'council-order', after: first.at(-1)!.id });
+    expect(rest.map((i) => i.origin)).toEqual(['feed/11']);
+  });
+});
+
 describe('ImportReport', () => {
   it('adds up: every record read is applied, unchanged or quarantined', () => {
     const report = new ImportReport();
