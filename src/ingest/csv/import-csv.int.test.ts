@@ -113,6 +113,14 @@ describe(`CSV import on ${DRIVER_NAME}`, () => {
     expect(ann.meta?.versionId).toBe('2');
   });
 
+  it('a record sent twice in one file ends as its later row, whatever the batching', async () => {
+    const file = csvFile('MOSAIC_PERSONS_20250704.csv', [PERSON_HEADER, person('1030', { POSTCODE: 'NG1 1AA' }), person('1031'),
+      person('1030', { POSTCODE: 'NG2 2BB' }), person('1032'), person('1030', { POSTCODE: 'NG3 3CC' })]);
+    const { report } = await importCsv(ctx, file, { source: 'mosaic-twice', profile: 'mosaic-example', batchSize: 1, parallelBatches: 3 });
+    expect(report.counts).toMatchObject({ read: 5, created: 3, updated: 2 });
+    expect((await patientOf('mosaic-twice', '1030')).address?.[0]?.postalCode).toBe('NG3 3CC');
+  });
+
   it('installs the profile\'s ConceptMaps once and never overwrites a council\'s edit', async () => {
     const url = 'urn:sharedcare:conceptmap:mosaic-example:gender';
     const search = async () => (await repo.search(repo.parseSearch('ConceptMap', [['url', url]]), { owner: 'test' })).matches.map((m) => m.resource);

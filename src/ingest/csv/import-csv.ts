@@ -11,8 +11,9 @@ import { Lexicon, recordUnmapped } from '../lexicon.ts';
 import { assertSourceId } from '../provenance.ts';
 import { Quarantine } from '../quarantine.ts';
 import { SourceWriter } from '../source-writer.ts';
-import { isRecordType, RECORD_TYPES, type RecordType } from '../social-care/records.ts';
+import { isRecordType, RECORD_TYPES, SCHEMAS, type RecordType } from '../social-care/records.ts';
 import { applyRows, rawOf, type PendingRow, type RowApplier } from './apply-rows.ts';
+import { BatchPipeline } from './batch-pipeline.ts';
 import { openCsv, startLine, type CsvRecord } from './csv-input.ts';
 import { installConceptMaps } from './install-concept-maps.ts';
 import { applyMissingRule, MISSING_RULES, type MissingRule } from './missing-rule.ts';
@@ -44,6 +45,8 @@ export interface ImportCsvOptions {
   /** Name for the run and quarantine origins when the input is a stream. */
   origin?: string;
   batchSize?: number;
+  /** Batches written at once (default 2): the database writes one while the next is read and validated. */
+  parallelBatches?: number;
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -112,14 +115,19 @@ export async function importCsv(ctx: IngestContext, input: string | Readable, op
   const applier: RowApplier = { binding, translator: lexicon, writer, report, runId };
   const quarantine = new Quarantine(ctx.db);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const idIndex = binding.fields.find((f) => f.def.name === SCHEMAS[recordType!].idField)?.index;
+  const pipeline = new BatchPipeline<PendingRow[]>(options.parallelBatches ?? 2, async (batch) => {
+    const result = await applyRows(applier, batch);
+    await quarantine.add(result.quarantine);
+    if (mode === 'full') await touchRecords(ctx.db, options.source, recordType!, result.quarantinedIds, runId);
+    progress();
+  });
   try {
     let batch: PendingRow[] = [];
     const flush = async () => {
-      const result = await applyRows(applier, batch);
-      await quarantine.add(result.quarantine);
-      if (mode === 'full') await touchRecords(ctx.db, options.source, recordType!, result.quarantinedIds, runId);
+      const ids = new Set(batch.map((r) => (idIndex === undefined ? '' : r.values[idIndex]?.trim() ?? '')));
+      await pipeline.push(batch, ids);
       batch = [];
-      progress();
     };
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
       for (const bad of opened.malformed.splice(0)) batch.push(malformedRow(origin, bad.line, bad.text));
@@ -129,9 +137,11 @@ export async function importCsv(ctx: IngestContext, input: string | Readable, op
     }
     for (const bad of opened.malformed.splice(0)) batch.push(malformedRow(origin, bad.line, bad.text));
     if (batch.length > 0) await flush();
+    await pipeline.drain();
     if (mode === 'full') report.counts.missing = await applyMissingRule(ctx.repo, writer, recordType, missingRule, new Date().toISOString().slice(0, 10));
   } finally {
     opened.parser.destroy();
+    await pipeline.drain().catch(() => {});
     await recordUnmapped(ctx.db, options.source, report.counts.unmapped);
     await finishRun(ctx.db, runId, report);
   }
