@@ -2,7 +2,8 @@
 // mapping's round trips (record → FHIR → record, record → CSV row → record) are tested on every field.
 import fc from 'fast-check';
 import { nhsNumberCheckDigit } from '../../src/fhir/nhs-number.ts';
-import { normaliseRecord, SCHEMAS, type FieldDef, type RecordType, type SocialCareRecord } from '../../src/ingest/social-care/records.ts';
+import { normaliseRecord } from '../../src/ingest/social-care/record-rules.ts';
+import { SCHEMAS, type FieldDef, type RecordType, type SocialCareRecord } from '../../src/ingest/social-care/records.ts';
 
 const WORDS = ['Ash', 'Birch', 'Cedar', 'Daisy', 'Elm', 'Fern', "O'Neil", 'Smith-Jones', 'Zoë', 'Łukasz', 'Flat 2', 'Rose, Lane', 'say "hi"'];
 

@@ -5,7 +5,8 @@ import { FhirError } from '../../fhir/errors.ts';
 import type { ImportReport, RecordOutcome } from '../import-report.ts';
 import type { QuarantineEntry, QuarantineReason } from '../quarantine.ts';
 import type { MappedRecord, SourceWriter } from '../source-writer.ts';
-import { SCHEMAS, localIdOf, referencedRecords, type RecordType, type SharedRecordType, type SocialCareRecord } from '../social-care/records.ts';
+import { referencedRecords } from '../social-care/record-rules.ts';
+import { SCHEMAS, localIdOf, type RecordType, type SharedRecordType, type SocialCareRecord } from '../social-care/records.ts';
 import { recordToFhir } from '../social-care/to-fhir.ts';
 import { readRow, type CodeTranslator, type HeaderBinding } from './read-row.ts';
 

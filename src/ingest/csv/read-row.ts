@@ -7,7 +7,8 @@ import { isPlaceholderNhsNumber, isValidNhsNumber } from '../../fhir/nhs-number.
 import type { ImportReport } from '../import-report.ts';
 import { localCodeSystem } from '../lexicon.ts';
 import type { QuarantineReason } from '../quarantine.ts';
-import { normaliseRecord, recordProblems, SCHEMAS, type FieldDef, type RecordType, type SocialCareRecord } from '../social-care/records.ts';
+import { normaliseRecord, recordProblems } from '../social-care/record-rules.ts';
+import { SCHEMAS, type FieldDef, type RecordType, type SocialCareRecord } from '../social-care/records.ts';
 import type { CsvProfile, RecordProfile } from './profile.ts';
 
 /** What the row reader needs of the lexicon. */

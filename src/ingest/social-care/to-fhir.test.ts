@@ -10,7 +10,8 @@ import { assertValidResource } from '../../fhir/validate.ts';
 import { sourceReference, sourceResourceId, sourceUri } from '../provenance.ts';
 import { identifierKindOf, recordKey, ResourceIndex } from './fhir-parts.ts';
 import { recordFromFhir } from './from-fhir.ts';
-import { RECORD_TYPES, referencedRecords, type RecordType, type SharedRecordType, type SocialCareRecord } from './records.ts';
+import { referencedRecords } from './record-rules.ts';
+import { RECORD_TYPES, type RecordType, type SharedRecordType, type SocialCareRecord } from './records.ts';
 import { recordToFhir } from './to-fhir.ts';
 
 const SOURCE = 'mosaic-testshire';
