@@ -18,6 +18,7 @@ import { listUnmapped } from '../lexicon.ts';
 import { sourceResourceId } from '../provenance.ts';
 import { Quarantine } from '../quarantine.ts';
 import { importCsv } from './import-csv.ts';
+import { replayCsv } from './replay-csv.ts';
 
 const SHIPPED = join(import.meta.dirname, '../../../profiles');
 const PERSON_HEADER = ['PERSON_ID', 'TITLE', 'FORENAME', 'SURNAME', 'GENDER', 'DATE_OF_BIRTH', 'DATE_OF_DEATH', 'ETHNICITY', 'NHS_NUMBER', 'NHS_NUMBER_STATUS', 'POSTCODE'];
@@ -134,6 +135,17 @@ describe(`CSV import on ${DRIVER_NAME}`, () => {
     await importCsv(ctx, file, { source: 'mosaic-testshire', profile: 'mosaic-example' });
     expect(await search()).toHaveLength(1);
     expect((await patientOf('mosaic-testshire', '1010')).gender).toBe('other');
+  });
+
+  it('a replay reads the kept-back row with the lexicon as it is now', async () => {
+    const item = (await quarantined('mosaic-testshire')).find((i) => JSON.parse(i.raw).PERSON_ID === '1004')!;
+    expect(await replayCsv(item, ctx)).toEqual([expect.objectContaining({ code: 'INGEST_CSV_CODE', location: 'GENDER' })]);
+    const [map] = (await repo.search(repo.parseSearch('ConceptMap', [['url', 'urn:sharedcare:conceptmap:mosaic-example:gender']]), { owner: 'test' })).matches;
+    const edited = structuredClone(map!.resource) as any;
+    edited.group[0].element.push({ code: 'Q', target: [{ code: 'unknown', equivalence: 'equivalent' }] });
+    await repo.update(edited);
+    expect(await replayCsv(item, ctx)).toBeUndefined();
+    expect((await patientOf('mosaic-testshire', '1004')).gender).toBe('unknown');
   });
 
   it('counts codes no map translates, per source, in the report and the lexicon tally', async () => {

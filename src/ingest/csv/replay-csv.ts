@@ -3,11 +3,12 @@
 // have arrived since), and applied through SourceWriter in a run of its own.
 import { FhirError } from '../../fhir/errors.ts';
 import { finishRun, ImportReport, startRun } from '../import-report.ts';
+import { Lexicon } from '../lexicon.ts';
 import type { QuarantinedItem, QuarantineReason, Replayer } from '../quarantine.ts';
 import { SourceWriter } from '../source-writer.ts';
 import { isRecordType } from '../social-care/records.ts';
 import { applyRows } from './apply-rows.ts';
-import { prepareProfile } from './import-csv.ts';
+import { loadProfile, localSystemsOf } from './profile.ts';
 import { bindHeader } from './read-row.ts';
 
 function parseRaw(item: QuarantinedItem): Record<string, string> | undefined {
@@ -28,7 +29,9 @@ export const replayCsv: Replayer = async (item, ctx) => {
     return [{ code: 'INGEST_CSV_SYNTAX', message: 'The row could not be split into its columns; correct the file and import it again' }];
   }
   try {
-    const { profile, lexicon } = await prepareProfile(ctx, item.profile ?? 'generic');
+    // The lexicon as it is now; the import that kept the row back already installed the shipped maps.
+    const profile = loadProfile(item.profile ?? 'generic', ctx.profileDirs);
+    const lexicon = await Lexicon.load(ctx.repo, localSystemsOf(profile));
     const header = Object.keys(raw);
     const binding = bindHeader(profile, item.kind, header);
     const report = new ImportReport();
