@@ -24,7 +24,7 @@ describe('hospital number', () => {
   });
 
   it('refuses a PID-3 with only an NHS number, or none at all', () => {
-    for (const fields of [{ 3: '9990000018^^^NHS^NH' }, { 1: '1' }]) {
+    for (const fields of [{ 3: '9990000018^^^NHS^NH' }, { 1: '1' }] as Array<Record<number, string>>) {
       expect(() => map(fields)).toThrow(expect.objectContaining({ code: 'INGEST_HL7_REQUIRED', issues: [expect.objectContaining({ expression: ['PID-3'] })] }));
     }
   });
