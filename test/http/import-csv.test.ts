@@ -80,6 +80,11 @@ describe('$import-csv', () => {
     expect(ok.status, ok.text).toBe(200);
   });
 
+  it('is listed in the CapabilityStatement', async () => {
+    const cs = (await t.request('GET', '/fhir/metadata')).body;
+    expect(cs.rest[0].operation.map((o: any) => o.name)).toContain('import-csv');
+  });
+
   it('is only a POST', async () => {
     expectOutcome(await t.request('GET', '/fhir/$import-csv?source=x-town&profile=generic'), 405);
   });

@@ -71,7 +71,7 @@ function buildStatement(ctx: FhirContext, baseUrl: string): CapabilityStatement 
         operation: [
           { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
           // sharedcare's own data-in operations; see docs and src/server/operations/.
-          ...['import', 'quarantine', 'quarantine-replay', 'quarantine-discard', 'lexicon-unmapped'].map((name) => ({
+          ...['import', 'import-csv', 'quarantine', 'quarantine-replay', 'quarantine-discard', 'lexicon-unmapped'].map((name) => ({
             name, definition: `urn:sharedcare:OperationDefinition:${name}`,
           })),
         ],
