@@ -14,11 +14,11 @@ import { SourceWriter } from '../source-writer.ts';
 import { isRecordType, RECORD_TYPES, SCHEMAS, type RecordType } from '../social-care/records.ts';
 import { applyRows, rawOf, type PendingRow, type RowApplier } from './apply-rows.ts';
 import { BatchPipeline } from './batch-pipeline.ts';
-import { openCsv, startLine, type CsvRecord } from './csv-input.ts';
+import { openCsv, startLine, type CsvRecord, type OpenedCsv } from './csv-input.ts';
 import { installConceptMaps } from './install-concept-maps.ts';
 import { applyMissingRule, MISSING_RULES, type MissingRule } from './missing-rule.ts';
 import { loadProfile, localSystemsOf, recordTypeForFile, recordTypeForHeader, type CsvProfile } from './profile.ts';
-import { bindHeader } from './read-row.ts';
+import { bindHeader, type HeaderBinding } from './read-row.ts';
 
 export const IMPORT_MODES = ['incremental', 'full'] as const;
 export type ImportMode = (typeof IMPORT_MODES)[number];
@@ -78,6 +78,39 @@ export async function prepareProfile(ctx: IngestContext, name: string): Promise<
   return { profile, lexicon: await Lexicon.load(ctx.repo, localSystemsOf(profile)) };
 }
 
+interface OpenedExtract {
+  origin: string;
+  opened: OpenedCsv;
+  rows: AsyncIterator<CsvRecord>;
+  header: string[];
+  binding: HeaderBinding;
+  /** Rows read so far (for progress). */
+  count: number;
+  bytesRead: number;
+}
+
+/** Opens the file or stream and reads its header: which record type it holds, which column is which field. */
+async function openExtract(profile: CsvProfile, input: string | Readable, options: ImportCsvOptions): Promise<OpenedExtract> {
+  const origin = typeof input === 'string' ? basename(input) : options.origin ?? 'upload';
+  let recordType = (options.recordType as RecordType | undefined) ?? (typeof input === 'string' ? recordTypeForFile(profile, input) : undefined);
+  if (recordType && !profile.records[recordType]) throw invalid('INGEST_CSV_RECORD_TYPE', `Profile ${profile.name} does not read ${recordType} records`, 'recordType');
+  const delimiter = (recordType && profile.records[recordType]?.delimiter) ?? Object.values(profile.records)[0]!.delimiter;
+  const extract = { origin, count: 0, bytesRead: 0 } as OpenedExtract;
+  extract.opened = openCsv(input, { encoding: profile.encoding, delimiter, onBytes: (n) => { extract.bytesRead = n; } });
+  return withParserClosedOnError(extract.opened.parser, async () => {
+    extract.rows = extract.opened.parser[Symbol.asyncIterator]() as AsyncIterator<CsvRecord>;
+    const first = await extract.rows.next();
+    if (first.done) throw invalid('INGEST_CSV_EMPTY', `${origin} has no header row`, 'file');
+    extract.header = first.value.record.map((h) => h.trim());
+    recordType ??= recordTypeForHeader(profile, extract.header);
+    if (!recordType) {
+      throw invalid('INGEST_CSV_RECORD_TYPE', `Cannot tell which record type ${origin} holds; name it (recordType) or use the profile's file names`, 'recordType');
+    }
+    extract.binding = bindHeader(profile, recordType, extract.header);
+    return extract;
+  });
+}
+
 /**
  * Imports one extract file (a path or a stream) of one record type.
  * See: docs/ingest/csv.md
@@ -85,72 +118,57 @@ export async function prepareProfile(ctx: IngestContext, name: string): Promise<
 export async function importCsv(ctx: IngestContext, input: string | Readable, options: ImportCsvOptions): Promise<ImportCsvResult> {
   const { mode, missingRule } = checkOptions(options);
   const { profile, lexicon } = await prepareProfile(ctx, options.profile);
-  const origin = typeof input === 'string' ? basename(input) : options.origin ?? 'upload';
-  let recordType = (options.recordType as RecordType | undefined) ?? (typeof input === 'string' ? recordTypeForFile(profile, input) : undefined);
-  if (recordType && !profile.records[recordType]) throw invalid('INGEST_CSV_RECORD_TYPE', `Profile ${profile.name} does not read ${recordType} records`, 'recordType');
-
-  let rows = 0;
-  let bytesRead = 0;
-  const delimiter = (recordType && profile.records[recordType]?.delimiter) ?? Object.values(profile.records)[0]!.delimiter;
-  const opened = openCsv(input, { encoding: profile.encoding, delimiter, onBytes: (n) => { bytesRead = n; } });
-  const progress = () => options.onProgress?.({ bytesRead, ...(opened.size !== undefined ? { totalBytes: opened.size } : {}), rows });
-  const iterator = opened.parser[Symbol.asyncIterator]() as AsyncIterator<CsvRecord>;
-
-  const first = await iterator.next();
-  if (first.done) {
-    opened.parser.destroy();
-    throw invalid('INGEST_CSV_EMPTY', `${origin} has no header row`, 'file');
-  }
-  const header = first.value.record.map((h) => h.trim());
-  recordType ??= recordTypeForHeader(profile, header);
-  if (!recordType) {
-    opened.parser.destroy();
-    throw invalid('INGEST_CSV_RECORD_TYPE', `Cannot tell which record type ${origin} holds; name it (recordType) or use the profile's file names`, 'recordType');
-  }
-  const binding = withParserClosedOnError(opened.parser, () => bindHeader(profile, recordType!, header));
-
+  const extract = await openExtract(profile, input, options);
+  const recordType = extract.binding.recordType;
   const report = new ImportReport();
-  const runId = await startRun(ctx.db, { source: options.source, channel: 'csv', origin, profile: profile.name, recordType, mode });
+  const runId = await startRun(ctx.db, { source: options.source, channel: 'csv', origin: extract.origin, profile: profile.name, recordType, mode });
   const writer = new SourceWriter(ctx.repo, options.source, runId);
-  const applier: RowApplier = { binding, translator: lexicon, writer, report, runId };
-  const quarantine = new Quarantine(ctx.db);
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const idIndex = binding.fields.find((f) => f.def.name === SCHEMAS[recordType!].idField)?.index;
-  const pipeline = new BatchPipeline<PendingRow[]>(options.parallelBatches ?? 2, async (batch) => {
-    const result = await applyRows(applier, batch);
-    await quarantine.add(result.quarantine);
-    if (mode === 'full') await touchRecords(ctx.db, options.source, recordType!, result.quarantinedIds, runId);
-    progress();
-  });
   try {
-    let batch: PendingRow[] = [];
-    const flush = async () => {
-      const ids = new Set(batch.map((r) => (idIndex === undefined ? '' : r.values[idIndex]?.trim() ?? '')));
-      await pipeline.push(batch, ids);
-      batch = [];
-    };
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      for (const bad of opened.malformed.splice(0)) batch.push(malformedRow(origin, bad.line, bad.text));
-      rows++;
-      batch.push(pendingRow(origin, startLine(next.value.info.lines, next.value.raw), header, next.value.record));
-      if (batch.length >= batchSize) await flush();
-    }
-    for (const bad of opened.malformed.splice(0)) batch.push(malformedRow(origin, bad.line, bad.text));
-    if (batch.length > 0) await flush();
-    await pipeline.drain();
+    await importRows(ctx, extract, { binding: extract.binding, translator: lexicon, writer, report, runId }, { ...options, mode });
     if (mode === 'full') report.counts.missing = await applyMissingRule(ctx.repo, writer, recordType, missingRule, new Date().toISOString().slice(0, 10));
   } finally {
-    opened.parser.destroy();
-    await pipeline.drain().catch(() => {});
+    extract.opened.parser.destroy();
     await recordUnmapped(ctx.db, options.source, report.counts.unmapped);
     await finishRun(ctx.db, runId, report);
   }
   return { runId, source: options.source, profile: profile.name, recordType, mode, report };
 }
 
-function withParserClosedOnError<T>(parser: { destroy(): void }, fn: () => T): T {
+/** Streams the rows in batches through applyRows, two batches in flight, quarantining what is kept back. */
+async function importRows(ctx: IngestContext, extract: OpenedExtract, applier: RowApplier, options: ImportCsvOptions & { mode: ImportMode }): Promise<void> {
+  const { binding, runId } = applier;
+  const quarantine = new Quarantine(ctx.db);
+  const idIndex = binding.fields.find((f) => f.def.name === SCHEMAS[binding.recordType].idField)?.index;
+  const progress = () => options.onProgress?.({ bytesRead: extract.bytesRead, ...(extract.opened.size !== undefined ? { totalBytes: extract.opened.size } : {}), rows: extract.count });
+  const pipeline = new BatchPipeline<PendingRow[]>(options.parallelBatches ?? 2, async (rows) => {
+    const result = await applyRows(applier, rows);
+    await quarantine.add(result.quarantine);
+    if (options.mode === 'full') await touchRecords(ctx.db, options.source, binding.recordType, result.quarantinedIds, runId);
+    progress();
+  });
+  let batch: PendingRow[] = [];
+  const flush = async () => {
+    await pipeline.push(batch, new Set(batch.map((r) => (idIndex === undefined ? '' : r.values[idIndex]?.trim() ?? ''))));
+    batch = [];
+  };
+  const malformed = () => extract.opened.malformed.splice(0).map((bad) => malformedRow(extract.origin, bad.line, bad.text));
   try {
-    return fn();
+    for (let next = await extract.rows.next(); !next.done; next = await extract.rows.next()) {
+      batch.push(...malformed());
+      extract.count++;
+      batch.push(pendingRow(extract.origin, startLine(next.value.info.lines, next.value.raw), extract.header, next.value.record));
+      if (batch.length >= (options.batchSize ?? DEFAULT_BATCH_SIZE)) await flush();
+    }
+    batch.push(...malformed());
+    if (batch.length > 0) await flush();
+  } finally {
+    await pipeline.drain();
+  }
+}
+
+async function withParserClosedOnError<T>(parser: { destroy(): void }, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
   } catch (err) {
     parser.destroy();
     throw err;
