@@ -6,8 +6,7 @@ import { startMllpListener } from '../ingest/hl7/mllp-listener.ts';
 import { loadConfig, type Config } from '../server/config.ts';
 import { buildHttpServer } from '../server/http/http-server.ts';
 import { createPlatform } from '../server/platform.ts';
-import { hasAnyPatient, loadBundles } from './demo-population.ts';
-import { generatePopulation } from './generate/generate-population.ts';
+import { hasAnyPatient, loadDemoPopulation } from './demo-population.ts';
 
 export const SERVE_HELP = `sharedcare serve [options]
 
@@ -55,8 +54,10 @@ export async function runServeCommand(args: string[]): Promise<number> {
   if (config.demo && !(await hasAnyPatient(platform.fhir))) {
     const started = Date.now();
     process.stdout.write(`Loading a synthetic demo population of ${config.demoPeople} people…\n`);
-    const loaded = await loadBundles(platform.fhir, generatePopulation({ people: config.demoPeople, seed: 1 }));
-    process.stdout.write(`Loaded ${loaded.resources} resources in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    const loaded = await loadDemoPopulation(platform.fhir, { people: config.demoPeople, seed: 1 });
+    process.stdout.write(`Loaded ${loaded.resources} resources from FHIR Bundles, ${loaded.csvRows} council CSV rows and ` +
+      `${loaded.hl7Messages} hospital ADT messages in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
+      `(${loaded.quarantined} bad on purpose, now in the quarantine: sharedcare quarantine list)\n`);
   }
   const app = await buildHttpServer(platform);
   const address = await app.listen({ port: config.port, host: config.host });

@@ -4,6 +4,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Hl7Message } from '@medplum/core';
+import { Hl7Client } from '@medplum/hl7';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '../support/test-database.ts';
@@ -29,6 +31,15 @@ async function start(args: string[]): Promise<{ child: ChildProcess; base: strin
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
   });
   return { child, base, output: () => output };
+}
+
+async function mllpPort(output: () => string): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const m = /MLLP listener on [^\s:]+:(\d+)/.exec(output());
+    if (m) return Number(m[1]);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no MLLP listener: ${output()}`);
 }
 
 async function stop(child: ChildProcess): Promise<number | null> {
@@ -68,12 +79,15 @@ afterAll(async () => {
 
 describe('sharedcare serve', () => {
   it('starts with a demo population, serves FHIR and health, and keeps its data across restarts', async () => {
+    let patients = 0;
     const first = await start(['--demo-people', '4']);
     try {
-      expect(first.output()).toMatch(/Loaded \d+ resources/);
+      expect(first.output()).toMatch(/Loaded \d+ resources from FHIR Bundles, \d+ council CSV rows and \d+ hospital ADT messages/);
       const health = await fetch(`${first.base}/healthz`);
       expect(await health.json()).toEqual({ status: 'ok', database: TEST_DATABASE_URL ? 'postgres' : 'pglite' });
-      expect(await patientCount(first.base)).toBe(4);
+      // Each source keeps its own Patient (GP record, council case system, hospital PAS) until linked.
+      patients = await patientCount(first.base);
+      expect(patients).toBeGreaterThanOrEqual(4);
       expect((await fetch(`${first.base}/fhir/Patient`)).status).toBe(401);
       expect((await fetch(`${first.base}/fhir/metadata`)).status).toBe(200);
     } finally {
@@ -82,9 +96,29 @@ describe('sharedcare serve', () => {
     const second = await start(['--demo-people', '4']);
     try {
       expect(second.output()).not.toMatch(/Loading a synthetic demo population/);
-      expect(await patientCount(second.base)).toBe(4);
+      expect(await patientCount(second.base)).toBe(patients);
     } finally {
       expect(await stop(second.child)).toBe(0);
+    }
+  });
+
+  it('listens for HL7 v2 over MLLP with --mllp-port and acknowledges once the visit is stored', async () => {
+    const server = await start(['--no-demo', '--mllp-port', '0']);
+    const client = new Hl7Client({ host: '127.0.0.1', port: await mllpPort(server.output) });
+    try {
+      const admit = Hl7Message.parse([
+        'MSH|^~\\&|PAS|RXX|SHAREDCARE|SC|20260101120000||ADT^A01^ADT_A01|SERVE-1|P|2.4',
+        'EVN|A01|20260101120000',
+        'PID|1||SERVE123^^^RXX^MR||Testing^Serve||19700101|F',
+        'PV1|1|I|WARD1|21|||||||||||||||V-SERVE-1|||||||||||||||||||||||||20260101120000',
+      ].join('\r'));
+      const ack = await client.sendAndWait(admit);
+      expect(ack.getSegment('MSA')?.getField(1)?.toString()).toBe('AA');
+      const res = await fetch(`${server.base}/fhir/Encounter?_summary=count`, { headers: { authorization: `Bearer ${token()}` } });
+      expect(((await res.json()) as { total: number }).total).toBeGreaterThanOrEqual(1);
+    } finally {
+      await client.close();
+      expect(await stop(server.child)).toBe(0);
     }
   });
 
