@@ -1,13 +1,13 @@
 // Replays quarantined input through the channel it came from: one registry of replayers by channel,
 // so the HTTP operation and the command replay CSV rows, HL7 messages and FHIR resources alike.
 import { FhirError } from '../fhir/errors.ts';
+import { replayCsv } from './csv/replay-csv.ts';
 import { type FhirReplayContext, replayFhir } from './fhir/replay-fhir.ts';
 import { replayHl7 } from './hl7/replay-hl7.ts';
 import { type IngestChannel, Quarantine, type QuarantinedItem, type QuarantineReason, type Replayer } from './quarantine.ts';
 
-// TODO(lead): register csv once src/ingest/csv/replay-csv.ts exists:
-//   import { replayCsv } from './csv/replay-csv.ts';   → csv: replayCsv  (then make this a full Record)
-const REPLAYERS: Partial<Record<IngestChannel, Replayer>> = {
+const REPLAYERS: Record<IngestChannel, Replayer> = {
+  csv: replayCsv,
   hl7: replayHl7,
   fhir: replayFhir,
 };
