@@ -11,7 +11,7 @@ import { SourceWriter, type AppliedOutcome, type MappedRecord } from '../source-
 import type { MappedAdt } from './adt-message.ts';
 import { hl7Invalid } from './hl7-errors.ts';
 import { lockResources } from './message-log.ts';
-import { mergedPatient, nextPatient, replacedBy } from './patient-state.ts';
+import { compareEvents, judgePatient, mergedPatient, nextPatient, replacedBy, takesDetails, type SnapshotEvent } from './patient-state.ts';
 import { storedEvents, type VisitEvent } from './visit-event.ts';
 import { latestMrn, visitEncounter, withEvent } from './visit-fold.ts';
 
@@ -56,16 +56,33 @@ function visitRecord(source: string, visit: string, events: readonly VisitEvent[
   return record('visit', visit, source, visitEncounter(events, { source, visit, subject }));
 }
 
-/** Encounters whose subject is the patient: the merged patient's visits, to re-point. */
-async function encountersOf(repo: Repository, patient: string): Promise<string[]> {
-  const ids: string[] = [];
-  let query: ReadonlyArray<[string, string]> = [['subject', patient], ['_count', '500'], ['_elements', 'id']];
+/** Encounters whose subject is the patient (ids only, or whole when `full`). */
+async function encountersOf(repo: Repository, patient: string, full = false): Promise<Encounter[]> {
+  const found: Encounter[] = [];
+  let query: ReadonlyArray<[string, string]> = [['subject', patient], ['_count', '500'], ...(full ? [] : [['_elements', 'id'] as [string, string]])];
   for (;;) {
-    const page = await repo.search(repo.parseSearch('Encounter', query), { owner: 'hl7-merge', query });
-    for (const m of page.matches) if (m.mode === 'match' && m.resource.id) ids.push(`Encounter/${m.resource.id}`);
-    if (!page.next) return ids;
+    const page = await repo.search(repo.parseSearch('Encounter', query), { owner: 'hl7-adt', query });
+    for (const m of page.matches) if (m.mode === 'match' && m.resource.id) found.push(m.resource as Encounter);
+    if (!page.next) return found;
     query = page.next;
   }
+}
+
+/**
+ * The newest visit event already applied for a hospital number: the evidence of visit messages that
+ * repeated the stored details without stamping the Patient. Looked for only when details change.
+ */
+async function latestVisitEvent(repo: Repository, sql: Queryable, patientKey: string, mrn: string,
+  known: Map<string, Resource | undefined>): Promise<SnapshotEvent | undefined> {
+  const survivor = await survivorOf(sql, patientKey, known);
+  const subjects = survivor === patientKey ? [patientKey] : [patientKey, survivor];
+  let latest: SnapshotEvent | undefined;
+  for (const subject of subjects) {
+    for (const encounter of await encountersOf(repo, subject, true)) {
+      for (const e of storedEvents(encounter)) if (e.mrn === mrn && (!latest || compareEvents(e, latest) > 0)) latest = { event: e.event, at: e.at };
+    }
+  }
+  return latest;
 }
 
 async function mergeRecords(repo: Repository, sql: Queryable, mapped: MappedAdt, survivorKey: string,
@@ -74,7 +91,7 @@ async function mergeRecords(repo: Repository, sql: Queryable, mapped: MappedAdt,
   const mergedKey = `Patient/${patientId(source, mapped.mergedMrn!)}`;
   const finalSurvivor = await survivorOf(sql, survivorKey, stored);
   if (finalSurvivor === mergedKey) throw hl7Invalid('INGEST_HL7_MERGE', 'The surviving patient was already merged into the patient MRG-1 names', 'MRG-1');
-  const visits = await encountersOf(repo, mergedKey);
+  const visits = (await encountersOf(repo, mergedKey)).map((e) => `Encounter/${e.id}`);
   await lockResources(sql, visits);
   const current = await readStored(sql, visits);
   const records = [record('patient', mapped.mergedMrn!, source, mergedPatient(stored.get(mergedKey) as Patient | undefined, source, mapped.mergedMrn!, survivorKey))];
@@ -113,7 +130,13 @@ export async function applyAdt(repo: Repository, sql: Queryable, mapped: MappedA
   const mergedKey = mergedMrn ? others.at(-1) : undefined;
   const stored = await readStored(sql, resourceKeysOf(mapped));
   const links = mergedKey ? [{ other: { reference: mergedKey }, type: 'replaces' as const }] : [];
-  const nextSelf = nextPatient(stored.get(patientKey!) as Patient | undefined, patient.patient, { event: header.event, at: header.at }, links);
+  const storedSelf = stored.get(patientKey!) as Patient | undefined;
+  const snapshot: SnapshotEvent = { event: header.event, at: header.at };
+  const judgement = judgePatient(storedSelf, patient.patient, snapshot);
+  const evidence = !judgement.first && judgement.newer && !judgement.same
+    ? await latestVisitEvent(repo, sql, patientKey!, patient.mrn, stored) : undefined;
+  const take = takesDetails(judgement, snapshot, visit !== undefined, evidence);
+  const nextSelf = nextPatient(storedSelf, patient.patient, snapshot, take, links);
   const records = [record('patient', patient.mrn, source, nextSelf)];
   if (visit && visitKey) {
     const storedEncounter = stored.get(visitKey) as Encounter | undefined;

@@ -93,6 +93,26 @@ describe(`ADT event semantics on ${DRIVER_NAME}`, () => {
     expect((await readEncounter('DEMO1')).subject?.reference).toBe(patientRef('RK5200003'));
   });
 
+  it('gives the Patient no new version for visit messages that repeat its details', async () => {
+    const ingestor = new Hl7Ingestor(ctx);
+    const visit = { number: 'QUIET1', patientClass: 'I', ward: 'W1' };
+    await send(ingestor, message('A01', 'RK5200007', '202405011000', visit));
+    await send(ingestor, message('A02', 'RK5200007', '202405011200', { ...visit, ward: 'W2' }));
+    await send(ingestor, message('A03', 'RK5200007', '202405031000', { ...visit, ward: 'W2' }));
+    expect((await readPatient('RK5200007')).meta?.versionId).toBe('1');
+    expect((await readEncounter('QUIET1')).meta?.versionId).toBe('3');
+  });
+
+  it('does not let a late message undo a change that was reverted, even when the revert only repeated the old details', async () => {
+    const ingestor = new Hl7Ingestor(ctx);
+    const visit = { number: 'REVERT1', patientClass: 'I', ward: 'W1' };
+    await send(ingestor, message('A01', 'RK5200008', '202405011000', visit));
+    await send(ingestor, message('A03', 'RK5200008', '202405031000', visit));
+    // A name change at 2 May that was undone by 3 May arrives last.
+    await send(ingestor, message('A08', 'RK5200008', '202405021000').replace('Begum^Amina', 'Wrong^Amina'));
+    expect((await readPatient('RK5200008')).name?.[0]?.family).toBe('Begum');
+  });
+
   it('A40 merges: the old patient becomes inactive and replaced-by the survivor, and its visits follow', async () => {
     const ingestor = new Hl7Ingestor(ctx);
     await send(ingestor, message('A01', 'TEMP01', '202406011000', { number: 'MV1', patientClass: 'E', ward: 'ED' }));
