@@ -1,7 +1,7 @@
-// Applies one mapped ADT message inside the caller's transaction (which holds the locks on the
-// patient and visit it touches): reads what is stored, folds the message in (visit-fold.ts, patient-state.ts) and writes
-// through SourceWriter, so a re-sent message changes nothing. An A40 also re-points the merged
-// patient's encounters to the survivor, in the same transaction.
+// Applies one mapped ADT message inside the caller's transaction, which holds the locks on the
+// patient and visit it touches: reads what is stored, folds the message in (visit-fold.ts,
+// patient-state.ts) and writes through SourceWriter, so a re-sent message changes nothing. An A40
+// also re-points the merged patient's encounters to the survivor, in the same transaction.
 import type { Encounter, Patient, Resource } from '@medplum/fhirtypes';
 import type { Queryable } from '../../store/driver.ts';
 import type { Repository } from '../../store/repository.ts';
