@@ -51,6 +51,7 @@ export function recordArb(type: RecordType): fc.Arbitrary<SocialCareRecord> {
 /** Keeps generated records within the cross-field rules (recordProblems), then puts them in canonical form. */
 function consistent(r: Record<string, unknown> & { recordType: RecordType }): Record<string, unknown> {
   if (r.recordType === 'allocation' && r.managerId !== undefined) r.managerFamilyName ??= 'Manager';
+  if (r.recordType === 'allocation' && r.managerId !== undefined && r.managerId === r.workerId) r.managerId = `${r.managerId as string}-m`;
   if (r.recordType === 'episode' && r.episodeType === 'adult-social-care') r.supportReason ??= 'PS-PCS';
   if (r.recordType === 'event' && r.requesterType !== 'person' && (r.requesterType === undefined) !== (r.requesterId === undefined)) {
     delete r.requesterType;

@@ -63,6 +63,12 @@ export function recordProblems(record: SocialCareRecord): RecordProblem[] {
   if (r.recordType === 'allocation' && r.managerId !== undefined && r.managerFamilyName === undefined) {
     problems.push({ field: 'managerFamilyName', message: 'A manager or episode coordinator needs a family name' });
   }
+  // One staff id is one Practitioner: the same id named two ways cannot both be kept.
+  if (r.recordType === 'allocation' && r.managerId !== undefined && r.managerId === r.workerId) {
+    const differs = (['GivenName', 'FamilyName', 'JobTitle', 'Profession', 'Phone', 'Mobile'] as const)
+      .some((f) => r[`manager${f}`] !== undefined && r[`manager${f}`] !== r[`worker${f}`]);
+    if (differs) problems.push({ field: 'managerId', message: 'The manager has the allocated worker\'s staff id but different details' });
+  }
   if (r.recordType === 'episode' && r.episodeType === 'adult-social-care' && r.supportReason === undefined) {
     problems.push({ field: 'supportReason', message: "An adult social care case needs a primary support reason" });
   }
