@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
 import type { Queryable } from '../store/driver.ts';
 import type { Repository } from '../store/repository.ts';
+import type { SqlPart } from '../store/write-resources.ts';
 
 /** One source record, already mapped: its resources carry the ids fromSource() gave them. */
 export interface MappedRecord {
@@ -56,7 +57,7 @@ export class SourceWriter {
    * refuses a resource the whole batch rolls back and the error (with entryIndex = the record's
    * position) propagates, so the caller can retry the records one by one and quarantine the bad one.
    */
-  async apply(records: readonly MappedRecord[], extra?: (sql: Queryable) => Promise<void>): Promise<AppliedOutcome[]> {
+  async apply(records: readonly MappedRecord[], extra: readonly SqlPart[] = []): Promise<AppliedOutcome[]> {
     if (records.length === 0) return [];
     // A record repeated in one batch is applied in turn: split where a key repeats.
     const outcomes: AppliedOutcome[] = [];
@@ -66,7 +67,7 @@ export class SourceWriter {
       const key = i < records.length ? keyOf(records[i]!.recordType, records[i]!.localId) : undefined;
       if (key === undefined || seen.has(key)) {
         const part = records.slice(start, i);
-        outcomes.push(...(await this.applyDistinct(part, i === records.length ? extra : undefined, start)));
+        outcomes.push(...(await this.applyDistinct(part, i === records.length ? extra : [], start)));
         start = i;
         seen.clear();
       }
@@ -75,10 +76,9 @@ export class SourceWriter {
     return outcomes;
   }
 
-  private async applyDistinct(records: readonly MappedRecord[], extra: ((sql: Queryable) => Promise<void>) | undefined,
-    offset: number): Promise<AppliedOutcome[]> {
+  private async applyDistinct(records: readonly MappedRecord[], extra: readonly SqlPart[], offset: number): Promise<AppliedOutcome[]> {
     if (records.length === 0) {
-      if (extra) await this.repo.transaction((_repo, sql) => extra(sql));
+      if (extra.length > 0) await this.repo.putMany([], { alongside: extra });
       return [];
     }
     return this.repo.transaction(async (repo, sql) => {
@@ -93,7 +93,9 @@ export class SourceWriter {
       });
       const resources = changed.flatMap((i) => records[i]!.resources);
       const owner = changed.flatMap((i) => records[i]!.resources.map(() => i));
-      const written = await repo.putMany(resources).catch((err: unknown) => {
+      // The registry rows (and the caller's) travel in the same statement as the resources.
+      const alongside = [this.rememberPart(records, hashes), ...extra];
+      const written = await repo.putMany(resources, { alongside }).catch((err: unknown) => {
         const e = err as { entryIndex?: number };
         if (e.entryIndex !== undefined) e.entryIndex = offset + owner[e.entryIndex]!;
         throw err;
@@ -103,8 +105,6 @@ export class SourceWriter {
       const anyWritten = new Set<number>();
       written.forEach((w, n) => { if (w.outcome !== 'unchanged') anyWritten.add(owner[n]!); });
       for (const i of changed) if (!anyWritten.has(i) && known.has(keyOf(records[i]!.recordType, records[i]!.localId))) outcomes[i] = 'unchanged';
-      await this.remember(sql, records, hashes);
-      if (extra) await extra(sql);
       return outcomes;
     });
   }
@@ -119,24 +119,22 @@ export class SourceWriter {
     return new Map(rows.map((row) => [keyOf(row.record_type, row.local_id), row]));
   }
 
-  private async remember(sql: Queryable, records: readonly MappedRecord[], hashes: readonly string[]): Promise<void> {
-    // Sorted so two imports of overlapping records take row locks in one order.
+  /** Upserts the registry rows of the records (sorted, so overlapping imports take row locks in one order). */
+  private rememberPart(records: readonly MappedRecord[], hashes: readonly string[]): SqlPart {
     const order = records.map((_, i) => i).sort((a, b) => {
       const ka = keyOf(records[a]!.recordType, records[a]!.localId);
       const kb = keyOf(records[b]!.recordType, records[b]!.localId);
       return ka < kb ? -1 : ka > kb ? 1 : 0;
     });
-    await sql.query(
-      `INSERT INTO source_record (source, record_type, local_id, resources, content_hash, last_run, ended)
-       SELECT $1, u.t, u.l, ARRAY(SELECT jsonb_array_elements_text(u.r)), u.h, $2::bigint, false
-       FROM jsonb_to_recordset($3::jsonb) AS u(t text, l text, r jsonb, h text)
+    const rows = JSON.stringify(order.map((i) => ({
+      t: records[i]!.recordType, l: records[i]!.localId, h: hashes[i],
+      r: records[i]!.resources.map((r) => `${r.resourceType}/${r.id}`),
+    })));
+    return (param) => `INSERT INTO source_record (source, record_type, local_id, resources, content_hash, last_run, ended)
+       SELECT ${param(this.source)}::text, u.t, u.l, ARRAY(SELECT jsonb_array_elements_text(u.r)), u.h, ${param(this.runId)}::bigint, false
+       FROM jsonb_to_recordset(${param(rows)}::jsonb) AS u(t text, l text, r jsonb, h text)
        ON CONFLICT (source, record_type, local_id) DO UPDATE SET resources = excluded.resources,
-         content_hash = excluded.content_hash, last_run = excluded.last_run, ended = false, updated_at = now()`,
-      [this.source, this.runId, JSON.stringify(order.map((i) => ({
-        t: records[i]!.recordType, l: records[i]!.localId, h: hashes[i],
-        r: records[i]!.resources.map((r) => `${r.resourceType}/${r.id}`),
-      })))],
-    );
+         content_hash = excluded.content_hash, last_run = excluded.last_run, ended = false, updated_at = now()`;
   }
 
   /** Whether the source has sent these records before (and they are not ended): for checking references between records. */

@@ -7,7 +7,7 @@ import { isValidId } from '../fhir/validate.ts';
 import type { Queryable } from './driver.ts';
 import { hash64 } from './hash.ts';
 import { prepareBatch, type PrepareContext, type VersionSlot } from './prepare-version.ts';
-import type { AccessFilter, WriteResult } from './repository.ts';
+import type { AccessFilter, PutOptions, WriteResult } from './repository.ts';
 import { dehydrate, hydrate, RESOURCE_COLUMNS, type StoredRow } from './stored-row.ts';
 import { writeVersions, type PreparedVersion } from './write-resources.ts';
 
@@ -58,8 +58,12 @@ function checkIds(resources: readonly Resource[]): string[] {
  * content gets a new version, identical content is left alone ('unchanged').
  */
 export async function putResources(q: Queryable, ctx: PrepareContext, resources: readonly Resource[], lastUpdated: string,
-  filter?: AccessFilter): Promise<WriteResult[]> {
-  if (resources.length === 0) return [];
+  options: PutOptions = {}): Promise<WriteResult[]> {
+  const { filter, alongside = [] } = options;
+  if (resources.length === 0) {
+    await writeVersions(q, [], alongside);
+    return [];
+  }
   const keys = checkIds(resources);
   // Writers of the same ids queue behind each other, in one order so they cannot deadlock;
   // this also serialises two imports creating the same new resource.
@@ -104,6 +108,6 @@ export async function putResources(q: Queryable, ctx: PrepareContext, resources:
     }
     results[positions[n]!] = { resource: version.content!, outcome: version.versionId === 1 ? 'created' : 'updated' };
   });
-  await writeVersions(q, prepared);
+  await writeVersions(q, prepared, alongside);
   return results as WriteResult[];
 }

@@ -2,6 +2,7 @@
 // (SqlRepository) runs on either driver.
 import type { Resource } from '@medplum/fhirtypes';
 import type { Queryable } from './driver.ts';
+import type { SqlPart } from './write-resources.ts';
 import type { SearchRequest } from './search/search-request.ts';
 import type { EverythingOptions } from './everything.ts';
 
@@ -20,6 +21,13 @@ export interface WriteResult {
   resource: Resource;
   /** created: a new resource; updated: a new version; unchanged: conditional create matched, or a put of identical content. */
   outcome: 'created' | 'updated' | 'unchanged';
+}
+
+export interface PutOptions {
+  /** Every resource (existing and new) must lie within it. */
+  filter?: AccessFilter;
+  /** Rows for tables beside resources, written in the same statement as the resources. */
+  alongside?: readonly SqlPart[];
 }
 
 export interface UpdateOptions {
@@ -81,7 +89,7 @@ export interface Repository {
    * stored version is left alone (outcome 'unchanged'). The import path: a source record always
    * maps to the same id.
    */
-  putMany(resources: readonly Resource[], filter?: AccessFilter): Promise<WriteResult[]>;
+  putMany(resources: readonly Resource[], options?: PutOptions): Promise<WriteResult[]>;
   read(type: string, id: string, filter?: AccessFilter): Promise<Resource>;
   vread(type: string, id: string, versionId: string, filter?: AccessFilter): Promise<Resource>;
   update(resource: Resource, options?: UpdateOptions): Promise<WriteResult>;

@@ -8,7 +8,7 @@ import type { Driver, Queryable } from './driver.ts';
 import { hash64 } from './hash.ts';
 import { readHistory } from './history.ts';
 import { prepareBatch, prepareDeletion, prepareVersion, type PrepareContext } from './prepare-version.ts';
-import type { AccessFilter, HistoryOptions, HistoryPage, Repository, SearchResult, UpdateOptions, WriteResult } from './repository.ts';
+import type { AccessFilter, HistoryOptions, HistoryPage, PutOptions, Repository, SearchResult, UpdateOptions, WriteResult } from './repository.ts';
 import { parseSearch, type SearchLimits } from './search/parse-search.ts';
 import { DEFAULT_RUN_LIMITS, runSearch, type SearchRunLimits } from './search/run-search.ts';
 import type { SearchRequest } from './search/search-request.ts';
@@ -107,8 +107,8 @@ export class SqlRepository implements Repository {
     return versions.map((v) => v.content!);
   }
 
-  async putMany(resources: readonly Resource[], filter?: AccessFilter): Promise<WriteResult[]> {
-    return this.inTransaction((q) => putResources(q, this.options, resources, this.now(), filter));
+  async putMany(resources: readonly Resource[], options?: PutOptions): Promise<WriteResult[]> {
+    return this.inTransaction((q) => putResources(q, this.options, resources, this.now(), options));
   }
 
   /**

@@ -47,9 +47,22 @@ class WriteStatement {
   }
 }
 
-/** Writes every version; all-or-nothing within the caller's transaction. */
-export async function writeVersions(tx: Queryable, versions: readonly PreparedVersion[]): Promise<void> {
-  if (versions.length === 0) return;
+/**
+ * A data-modifying statement that commits with a write, built with the write statement's own
+ * parameter numbering (e.g. the ingest registry row or the HL7 ACK log): it travels in the same
+ * round trip as the resources, as one more CTE.
+ */
+export type SqlPart = (param: (value: unknown) => string) => string;
+
+/** Writes every version, and any parts alongside, in one statement; all-or-nothing within the caller's transaction. */
+export async function writeVersions(tx: Queryable, versions: readonly PreparedVersion[], alongside: readonly SqlPart[] = []): Promise<void> {
+  if (versions.length === 0) {
+    if (alongside.length === 0) return;
+    const statement = new WriteStatement();
+    for (const part of alongside) statement.add(part((v) => statement.param(v)));
+    await statement.run(tx);
+    return;
+  }
   const existing = versions.filter((v) => v.rid !== undefined);
   const fresh = versions.filter((v) => v.rid === undefined);
   await allocateRids(tx, fresh);
@@ -62,6 +75,7 @@ export async function writeVersions(tx: Queryable, versions: readonly PreparedVe
   }
   insertIndexRows(statement, versions);
   insertDisplays(statement, versions);
+  for (const part of alongside) statement.add(part((v) => statement.param(v)));
   await statement.run(tx);
 }
 

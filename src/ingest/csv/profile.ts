@@ -1,7 +1,7 @@
 // A CSV profile says how one supplier's extract is laid out: which files hold which record type, the
 // delimiter and encoding, column → field, date patterns, required fields, and which fields carry
 // local codes (translated by the lexicon). Profiles are JSON files in profiles/; see docs/ingest/csv.md.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ConceptMap } from '@medplum/fhirtypes';
 import { invalid } from '../../fhir/errors.ts';
@@ -75,11 +75,21 @@ export function loadProfile(name: string, profileDirs: readonly string[]): CsvPr
     throw invalid('INGEST_PROFILE_UNKNOWN', `No CSV profile named '${name}'; known profiles: ${profileNames(profileDirs).join(', ') || 'none'}`, 'profile');
   }
   const file = `${name}.json`;
-  const json = parseJson(readFileSync(join(dir, file), 'utf8'), file);
   const mapsFile = join(dir, `${name}.conceptmaps.json`);
+  // A profile is read once per change of its files, not once per imported file; an edit still takes effect at once.
+  const stamp = [join(dir, file), mapsFile].map((f) => (existsSync(f) ? `${statSync(f).mtimeMs}:${statSync(f).size}` : '-')).join('|');
+  const key = `${join(dir, file)}\u0000${stamp}`;
+  const cached = PARSED.get(key);
+  if (cached) return cached;
+  const json = parseJson(readFileSync(join(dir, file), 'utf8'), file);
   const conceptMaps = existsSync(mapsFile) ? readConceptMaps(parseJson(readFileSync(mapsFile, 'utf8'), basename(mapsFile)), basename(mapsFile)) : [];
-  return parseProfile(json, name, file, conceptMaps);
+  const profile = parseProfile(json, name, file, conceptMaps);
+  if (PARSED.size > 64) PARSED.clear();
+  PARSED.set(key, profile);
+  return profile;
 }
+
+const PARSED = new Map<string, CsvProfile>();
 
 function parseJson(text: string, file: string): unknown {
   try {

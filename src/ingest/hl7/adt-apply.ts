@@ -5,6 +5,7 @@
 import type { Encounter, Patient, Resource } from '@medplum/fhirtypes';
 import type { Queryable } from '../../store/driver.ts';
 import type { Repository } from '../../store/repository.ts';
+import type { SqlPart } from '../../store/write-resources.ts';
 import { hydrate, RESOURCE_COLUMNS, type StoredRow } from '../../store/stored-row.ts';
 import { fromSource, sourceIdentifierSystem, sourceResourceId } from '../provenance.ts';
 import { SourceWriter, type AppliedOutcome, type MappedRecord } from '../source-writer.ts';
@@ -119,10 +120,10 @@ export function resourceKeysOf(mapped: MappedAdt): string[] {
 /**
  * Applies the message, with the locks on resourceKeysOf(mapped) already held: the patient's
  * demographics (when it is their latest event), the visit's Encounter (folded with its earlier
- * events) and, for A40, the merge. `extra` runs last in the same transaction (the ACK log).
+ * events) and, for A40, the merge. `extra` rows (the ACK log) are written in the same statement.
  */
 export async function applyAdt(repo: Repository, sql: Queryable, mapped: MappedAdt, runId: string,
-  extra: (sql: Queryable) => Promise<void>): Promise<AppliedOutcome[]> {
+  extra: readonly SqlPart[]): Promise<AppliedOutcome[]> {
   const { header, patient, visit, mergedMrn } = mapped;
   const { source } = header;
   const [patientKey, ...others] = resourceKeysOf(mapped);

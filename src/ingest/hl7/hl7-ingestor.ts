@@ -14,7 +14,7 @@ import { mapAdt, type MappedAdt } from './adt-message.ts';
 import { buildAck } from './hl7-ack.ts';
 import { ackCodeFor, hl7Invalid, hl7Unsupported, type AckCode } from './hl7-errors.ts';
 import { normaliseMessage } from './hl7-text.ts';
-import { lockAndFindPrevious, previousAck, rememberAck, type LoggedAck } from './message-log.ts';
+import { ackPart, lockAndFindPrevious, previousAck, rememberAck, type LoggedAck } from './message-log.ts';
 import { RunBook } from './run-book.ts';
 
 export interface Hl7IngestorOptions extends HeaderOptions {
@@ -113,7 +113,7 @@ export class Hl7Ingestor {
         const done = await this.ctx.repo.transaction(async (repo, sql) => {
           const previous = await lockAndFindPrevious(sql, resourceKeysOf(mapped), envelope);
           if (previous && !this.options.replay) return previous;
-          return applyAdt(repo, sql, mapped, runId, (tx) => rememberAck(tx, envelope, at, given, this.options.replay === true));
+          return applyAdt(repo, sql, mapped, runId, [ackPart(envelope, at, given, this.options.replay === true)]);
         });
         if (!Array.isArray(done)) return this.repeated(envelope, done);
         const outcome = messageOutcome(done);

@@ -1,6 +1,7 @@
 // The acknowledged-message log (table hl7_message): each sender's control ids with the ACK we gave,
 // so a message sent again is answered with the original ACK and changes nothing.
 import type { Queryable } from '../../store/driver.ts';
+import type { SqlPart } from '../../store/write-resources.ts';
 import { hash64 } from '../../store/hash.ts';
 import type { Hl7Envelope } from './adt-header.ts';
 import type { AckCode } from './hl7-errors.ts';
@@ -40,11 +41,17 @@ export async function lockResources(sql: Queryable, resourceKeys: readonly strin
   await sql.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [locks]);
 }
 
-/** Logs the ACK given; `replace` (a replay that now succeeds) overwrites an earlier AE/AR. */
+/** The ACK log row as a part of the message's write statement; `replace` (a replay that now succeeds) overwrites an earlier AE/AR. */
+export function ackPart(envelope: Hl7Envelope, at: string | undefined, given: LoggedAck, replace: boolean): SqlPart {
+  return (param) => `INSERT INTO hl7_message (sender, control_id, message_type, event_time, ack_code, ack)
+     VALUES (${param(envelope.sender)}::text, ${param(envelope.controlId)}::text, ${param(envelope.messageType)}::text, ${param(at ?? null)}::timestamptz,
+       ${param(given.code)}::text, ${param(given.ack)}::text)
+     ON CONFLICT (sender, control_id) DO ${replace ? 'UPDATE SET ack_code = excluded.ack_code, ack = excluded.ack, received_at = now()' : 'NOTHING'}`;
+}
+
+/** Logs the ACK given, on its own (messages that wrote nothing). */
 export async function rememberAck(sql: Queryable, envelope: Hl7Envelope, at: string | undefined, given: LoggedAck, replace: boolean): Promise<void> {
-  await sql.query(
-    `INSERT INTO hl7_message (sender, control_id, message_type, event_time, ack_code, ack) VALUES ($1, $2, $3, $4::timestamptz, $5, $6)
-     ON CONFLICT (sender, control_id) DO ${replace ? 'UPDATE SET ack_code = excluded.ack_code, ack = excluded.ack, received_at = now()' : 'NOTHING'}`,
-    [envelope.sender, envelope.controlId, envelope.messageType, at ?? null, given.code, given.ack],
-  );
+  const values: unknown[] = [];
+  const text = ackPart(envelope, at, given, replace)((v) => `$${values.push(v)}`);
+  await sql.query(text, values);
 }
