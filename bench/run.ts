@@ -4,12 +4,17 @@
 //   --driver pglite|postgres|both
 //   --seed S                   generator seed (default 1)
 //   --quick                    fewer iterations, for checking the benchmark itself
+//   --suite all|foundation|data-in   which measurements (default all): the store and API, or data in
+//                              (council CSV extracts, HL7 v2 ADT over MLLP)
+//   --feed-people N            people whose extracts and feeds the data-in suite imports (default 10000)
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { DriverName } from './bench-database.ts';
+import { runDataIn, type DataInResult } from './data-in.ts';
+import { DATA_IN_TARGETS, dataInHeadline, formatDataInTable } from './data-in-report.ts';
 import { formatTable, headline, REFERENCE, RESULTS_DIR, TARGETS, writeResultFile, type DriverResult } from './report.ts';
 import { runDriver } from './run-driver.ts';
 
@@ -20,7 +25,10 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     quick: { type: 'boolean', default: false },
     child: { type: 'string' },
+    'child-suite': { type: 'string' },
     out: { type: 'string' },
+    suite: { type: 'string', default: 'all' },
+    'feed-people': { type: 'string', default: '10000' },
   },
   strict: true,
 });
@@ -30,10 +38,24 @@ const people = Number(values.people);
 const seed = Number(values.seed);
 if (!Number.isSafeInteger(people) || people < 4) throw new Error('--people must be a whole number ≥ 4');
 if (!Number.isSafeInteger(seed)) throw new Error('--seed must be a whole number');
+const feedPeople = Number(values['feed-people']);
+if (!Number.isSafeInteger(feedPeople) || feedPeople < 10) throw new Error('--feed-people must be a whole number ≥ 10');
+const suites = values.suite === 'all' ? ['foundation', 'data-in'] : [values.suite!];
+if (!suites.every((s) => s === 'foundation' || s === 'data-in')) throw new Error('--suite must be all, foundation or data-in');
 
 async function child(driver: DriverName, out: string): Promise<void> {
-  const result = await runDriver({ driver, people, seed, quick: values.quick!, ...(databaseUrl ? { databaseUrl } : {}) });
+  const result = values['child-suite'] === 'data-in'
+    ? await runDataIn({ driver, people: feedPeople, seed, ...(databaseUrl ? { databaseUrl } : {}) })
+    : await runDriver({ driver, people, seed, quick: values.quick!, ...(databaseUrl ? { databaseUrl } : {}) });
   writeResultFile(out, result);
+}
+
+function runChild(suite: string, driver: DriverName, out: string): void {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', driver, '--child-suite', suite, '--out', out,
+    '--people', String(people), '--seed', String(seed), '--feed-people', String(feedPeople)];
+  if (values.quick) args.push('--quick');
+  const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (run.status !== 0) throw new Error(`The ${suite} run on ${driver} failed (exit ${run.status ?? run.signal})`);
 }
 
 function driversToRun(): DriverName[] {
@@ -43,33 +65,45 @@ function driversToRun(): DriverName[] {
   return asked === 'both' ? ['pglite', 'postgres'] : [asked as DriverName];
 }
 
-/** Each driver in its own process, so neither inherits the other's heap, JIT state or WASM memory. */
+/** Each driver and suite in its own process, so none inherits another's heap, JIT state or WASM memory. */
 function parent(): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
+  const latestFile = join(RESULTS_DIR, 'latest.json');
+  // A run of one suite keeps the other suite's last figures in latest.json.
+  const latest = (existsSync(latestFile) ? JSON.parse(readFileSync(latestFile, 'utf8')) : {}) as Record<string, unknown>;
   const results: DriverResult[] = [];
+  const dataIn: DataInResult[] = [];
   const files: Record<string, string> = {};
   for (const driver of driversToRun()) {
-    const out = `${driver}-${date}.json`;
-    const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', driver, '--out', out, '--people', String(people), '--seed', String(seed)];
-    if (values.quick) args.push('--quick');
-    const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
-    if (run.status !== 0) throw new Error(`The ${driver} run failed (exit ${run.status ?? run.signal})`);
-    results.push(JSON.parse(readFileSync(join(RESULTS_DIR, out), 'utf8')) as DriverResult);
-    files[driver] = `bench/results/${out}`;
+    if (suites.includes('foundation')) {
+      const out = `${driver}-${date}.json`;
+      runChild('foundation', driver, out);
+      results.push(JSON.parse(readFileSync(join(RESULTS_DIR, out), 'utf8')) as DriverResult);
+      files[driver] = `bench/results/${out}`;
+    }
+    if (suites.includes('data-in')) {
+      const out = `data-in-${driver}-${date}.json`;
+      runChild('data-in', driver, out);
+      dataIn.push(JSON.parse(readFileSync(join(RESULTS_DIR, out), 'utf8')) as DataInResult);
+      files[`data-in-${driver}`] = `bench/results/${out}`;
+    }
   }
   writeResultFile('latest.json', {
+    ...latest,
     benchmark: 'sharedcare',
     date,
-    people: { perIngestMode: people, loaded: results[0]?.data.peopleLoaded },
-    machine: results[0]?.machine,
     node: process.version,
-    files,
-    results: results.map(headline),
-    targets: TARGETS,
+    files: { ...(latest.files as Record<string, string> | undefined), ...files },
+    ...(results.length > 0
+      ? { people: { perIngestMode: people, loaded: results[0]?.data.peopleLoaded }, machine: results[0]?.machine, results: results.map(headline) }
+      : {}),
+    ...(dataIn.length > 0 ? { dataIn: dataIn.map(dataInHeadline) } : {}),
+    targets: { ...TARGETS, ...DATA_IN_TARGETS },
     reference: REFERENCE,
   });
-  process.stdout.write(`\n${formatTable(results)}\n\nFull results: ${Object.values(files).join(', ')}; summary: bench/results/latest.json\n`);
+  const tables = [results.length > 0 ? formatTable(results) : '', dataIn.length > 0 ? formatDataInTable(dataIn) : ''].filter(Boolean);
+  process.stdout.write(`\n${tables.join('\n\n')}\n\nFull results: ${Object.values(files).join(', ')}; summary: bench/results/latest.json\n`);
 }
 
 if (values.child) await child(values.child as DriverName, values.out!);
