@@ -145,7 +145,7 @@ async function warmUpAdt(driver: DriverName, databaseUrl: string | undefined, se
 
 export async function runDataIn(options: DataInOptions): Promise<DataInResult> {
   const { driver, people, seed } = options;
-  progress(`${driver}: generating council extracts and ADT feeds for ${people} people (seed ${seed}) and ${people} more (seed ${seed + 1})`);
+  progress(`${driver}: generating council extracts and ADT feeds for ${people} people (seed ${seed})`);
   const extracts = largeExtracts(csvExtracts(generatePopulation({ people, seed })));
   // Half the hospitals' feeds for one connection, the other half for four: different patients,
   // visits and control ids, so no message of the second pass is a repeat of the first.

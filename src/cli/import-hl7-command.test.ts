@@ -1,39 +1,13 @@
 // `sharedcare import hl7`: refuses bad flags with exit code 2, imports files into the configured
 // database (embedded, or a private schema of the PostgreSQL test server) and prints each file's counts.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TEST_DATABASE_URL } from '../../test/support/test-database.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useCliDatabase } from '../../test/support/cli-database.ts';
 import { writeAdtMessage } from '../ingest/hl7/adt-writer.ts';
 import { runImportHl7Command } from './import-hl7-command.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'sharedcare-import-hl7-'));
-const schema = `cli_hl7_${process.pid}`;
-const savedUrl = process.env.DATABASE_URL;
-
-beforeAll(async () => {
-  delete process.env.DATABASE_URL;
-  if (TEST_DATABASE_URL) {
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    process.env.DATABASE_URL = `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  }
-});
-afterAll(async () => {
-  if (savedUrl === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = savedUrl;
-  if (TEST_DATABASE_URL) {
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = useCliDatabase('import-hl7');
 
 function feed(name: string): string {
   const message = (event: 'A01' | 'A03', controlId: string, nhsNumber: string) => writeAdtMessage({

@@ -1,9 +1,7 @@
 // The lexicon against stored ConceptMaps, and the unmapped-code tally, on PGlite and PostgreSQL.
 import type { ConceptMap } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVER_NAME, openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
-import { loadDefinitions } from '../fhir/definitions.ts';
-import { createSearchParamRegistry } from '../fhir/search-parameters.ts';
+import { DRIVER_NAME, openTestDatabase, type TestDatabase, testRepository } from '../../test/support/test-database.ts';
 import { SqlRepository } from '../store/sql-repository.ts';
 import { Lexicon, listUnmapped, loadConceptMaps, localCodeSystem, recordUnmapped } from './lexicon.ts';
 
@@ -25,8 +23,7 @@ const conceptMap = (id: string, status: ConceptMap['status'], source: string, el
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const definitions = loadDefinitions();
-  repo = new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions) });
+  repo = testRepository(db.driver);
   await repo.putMany([
     conceptMap('psr-a', 'active', PSR, [['PD', 'physical', 'equivalent'], ['MH', 'mental', 'wider'], ['XX', undefined, 'unmatched'], ['NO', 'none', 'disjoint'], ['LD', 'learning-inexact', 'inexact']]),
     conceptMap('psr-b', 'active', PSR, [['LD', 'learning', 'equal']]),

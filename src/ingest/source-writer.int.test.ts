@@ -1,10 +1,8 @@
 // The import write path: put-many semantics, the source registry, and the quarantine, on both drivers.
 import type { Patient, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
-import { loadDefinitions } from '../fhir/definitions.ts';
+import { openTestDatabase, type TestDatabase, testRepository } from '../../test/support/test-database.ts';
 import { FhirError } from '../fhir/errors.ts';
-import { createSearchParamRegistry } from '../fhir/search-parameters.ts';
 import { SqlRepository } from '../store/sql-repository.ts';
 import { ImportReport, startRun } from './import-report.ts';
 import { fromSource, sourceResourceId } from './provenance.ts';
@@ -16,8 +14,7 @@ let repo: SqlRepository;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const definitions = loadDefinitions();
-  repo = new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions) });
+  repo = testRepository(db.driver);
 });
 afterAll(() => db.drop());
 

@@ -1,7 +1,7 @@
 // Repository conformance: written once, run on PGlite and (with TEST_DATABASE_URL) PostgreSQL.
 import type { Observation, Patient, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVER_NAME, openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { DRIVER_NAME, openTestDatabase, type TestDatabase, testRepository } from '../../test/support/test-database.ts';
 import { loadDefinitions } from '../fhir/definitions.ts';
 import { FhirError } from '../fhir/errors.ts';
 import { createSearchParamRegistry } from '../fhir/search-parameters.ts';
@@ -14,8 +14,7 @@ let repo: SqlRepository;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const definitions = loadDefinitions();
-  repo = new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions) });
+  repo = testRepository(db.driver);
 });
 afterAll(() => db.drop());
 

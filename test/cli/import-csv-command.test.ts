@@ -1,52 +1,15 @@
 // `sharedcare import csv`, run in-process against one data directory (or a private PostgreSQL schema on
 // the PostgreSQL run): files in record-type order, the report per file, exit codes.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runImportCsvCommand } from '../../src/cli/import-csv-command.ts';
-import { TEST_DATABASE_URL } from '../support/test-database.ts';
+import { runCommand, useCliDatabase } from '../support/cli-database.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'sharedcare-csv-cli-'));
+const dir = useCliDatabase('csv-cli');
 const data = join(dir, 'data');
-const schema = `cli_csv_${process.pid}`;
-const saved = process.env.DATABASE_URL;
 
-beforeAll(async () => {
-  delete process.env.DATABASE_URL;
-  if (TEST_DATABASE_URL) {
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    process.env.DATABASE_URL = `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  }
-});
-afterAll(async () => {
-  if (TEST_DATABASE_URL) {
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
-  }
-  if (saved === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = saved;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await runImportCsvCommand([...args, '--data', data]), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = (args: string[]) => runCommand(runImportCsvCommand, [...args, '--data', data]);
 
 describe('sharedcare import csv', () => {
   const extract = join(dir, 'extract');

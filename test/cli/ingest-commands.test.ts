@@ -1,58 +1,20 @@
 // `sharedcare import fhir`, `sharedcare quarantine …` and `sharedcare lexicon unmapped`, run in-process
 // against one data directory (or a private PostgreSQL schema on the PostgreSQL run).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runImportFhirCommand } from '../../src/cli/import-fhir-command.ts';
 import { runLexiconCommand } from '../../src/cli/lexicon-command.ts';
 import { runQuarantineCommand } from '../../src/cli/quarantine-command.ts';
 import { withCliPlatform } from '../../src/cli/cli-platform.ts';
 import { recordUnmapped } from '../../src/ingest/lexicon.ts';
 import { sourceResourceId } from '../../src/ingest/provenance.ts';
-import { TEST_DATABASE_URL } from '../support/test-database.ts';
+import { runCommand, useCliDatabase } from '../support/cli-database.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'sharedcare-ingest-cli-'));
+const dir = useCliDatabase('ingest-cli');
 const data = join(dir, 'data');
-const schema = `cli_ingest_${process.pid}`;
-const saved = process.env.DATABASE_URL;
 
-beforeAll(async () => {
-  delete process.env.DATABASE_URL;
-  if (TEST_DATABASE_URL) {
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    process.env.DATABASE_URL = `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  }
-});
-afterAll(async () => {
-  if (TEST_DATABASE_URL) {
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
-  }
-  if (saved === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = saved;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Runs a command, returning its exit status and what it wrote. */
-async function run(command: (args: string[]) => Promise<number>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await command([...args, '--data', data]), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = (command: (args: string[]) => Promise<number>, args: string[]) => runCommand(command, [...args, '--data', data]);
 
 describe('sharedcare import fhir / quarantine / lexicon', () => {
   let itemId: string;

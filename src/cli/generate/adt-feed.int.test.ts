@@ -3,12 +3,9 @@
 // are entered-in-error, and each merged temporary patient is inactive and linked to the survivor.
 import type { Bundle, Encounter, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVER_NAME, openTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
-import { loadDefinitions } from '../../fhir/definitions.ts';
-import { createSearchParamRegistry } from '../../fhir/search-parameters.ts';
+import { DRIVER_NAME, openTestDatabase, type TestDatabase, testIngestContext } from '../../../test/support/test-database.ts';
 import { Hl7Ingestor, type Hl7Result } from '../../ingest/hl7/hl7-ingestor.ts';
 import type { IngestContext } from '../../ingest/ingest-context.ts';
-import { SqlRepository } from '../../store/sql-repository.ts';
 import { adtMessagesFor } from './adt-feed.ts';
 import { generatePopulation } from './generate-population.ts';
 
@@ -20,8 +17,7 @@ const results: Array<{ text: string; result: Hl7Result }> = [];
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const definitions = loadDefinitions();
-  ctx = { repo: new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions) }), db: db.driver, profileDirs: [] };
+  ctx = testIngestContext(db.driver);
   const ingestor = new Hl7Ingestor(ctx);
   // Trusts' feeds are independent; within a feed, messages go in order, as over MLLP.
   await Promise.all(feeds.map(async (feed) => {

@@ -7,9 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle, Identifier, Reference, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVER_NAME, openTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
-import { loadDefinitions } from '../../fhir/definitions.ts';
-import { createSearchParamRegistry } from '../../fhir/search-parameters.ts';
+import { DRIVER_NAME, openTestDatabase, type TestDatabase, testRepository } from '../../../test/support/test-database.ts';
 import { LOCAL_IDENTIFIER_PREFIX, ODS_ORGANIZATION_SYSTEM, ONS_GSS_CODE_SYSTEM } from '../../fhir/systems.ts';
 import { importCsv, type ImportCsvResult } from '../../ingest/csv/import-csv.ts';
 import { loadProfile } from '../../ingest/csv/profile.ts';
@@ -43,8 +41,7 @@ const key = (source: string, type: string, id: string) => `${source}|${type}/${i
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const definitions = loadDefinitions();
-  repo = new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions) });
+  repo = testRepository(db.driver);
   ctx = { repo, db: db.driver, profileDirs: [SHIPPED_PROFILES_DIR] };
   // Through JSON, as the generator's files hold them.
   const bundles = JSON.parse(JSON.stringify([...generatePopulation({ people: 260, seed: 2025 })])) as Bundle[];

@@ -7,9 +7,7 @@ import { join } from 'node:path';
 import type { CareTeam, EpisodeOfCare, Patient, PractitionerRole, Task } from '@medplum/fhirtypes';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVER_NAME, openTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
-import { loadDefinitions } from '../../fhir/definitions.ts';
-import { createSearchParamRegistry } from '../../fhir/search-parameters.ts';
+import { DRIVER_NAME, openTestDatabase, type TestDatabase, testRepository } from '../../../test/support/test-database.ts';
 import { SqlRepository } from '../../store/sql-repository.ts';
 import type { IngestContext } from '../ingest-context.ts';
 import { sourceReference, sourceResourceId } from '../provenance.ts';
@@ -28,8 +26,7 @@ let dir: string;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const definitions = loadDefinitions();
-  repo = new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions) });
+  repo = testRepository(db.driver);
   dir = mkdtempSync(join(tmpdir(), 'sharedcare-csv-records-'));
   ctx = { repo, db: db.driver, profileDirs: [SHIPPED] };
 });

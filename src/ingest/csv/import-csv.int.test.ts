@@ -8,10 +8,8 @@ import { Readable } from 'node:stream';
 import type { Patient } from '@medplum/fhirtypes';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVER_NAME, openTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
-import { loadDefinitions } from '../../fhir/definitions.ts';
+import { DRIVER_NAME, openTestDatabase, type TestDatabase, testRepository } from '../../../test/support/test-database.ts';
 import { FhirError } from '../../fhir/errors.ts';
-import { createSearchParamRegistry } from '../../fhir/search-parameters.ts';
 import { SqlRepository } from '../../store/sql-repository.ts';
 import type { IngestContext } from '../ingest-context.ts';
 import { listUnmapped } from '../lexicon.ts';
@@ -30,8 +28,7 @@ let dir: string;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const definitions = loadDefinitions();
-  repo = new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions) });
+  repo = testRepository(db.driver);
   dir = mkdtempSync(join(tmpdir(), 'sharedcare-csv-'));
   ctx = { repo, db: db.driver, profileDirs: [dir, SHIPPED] };
 });

@@ -7,10 +7,8 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import type { Bundle, Observation, Patient, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVER_NAME, openTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
-import { loadDefinitions } from '../../fhir/definitions.ts';
+import { DRIVER_NAME, openTestDatabase, type TestDatabase, testRepository } from '../../../test/support/test-database.ts';
 import { FhirError } from '../../fhir/errors.ts';
-import { createSearchParamRegistry } from '../../fhir/search-parameters.ts';
 import type { Repository } from '../../store/repository.ts';
 import { SqlRepository } from '../../store/sql-repository.ts';
 import type { IngestContext } from '../ingest-context.ts';
@@ -32,8 +30,7 @@ const noTransactions = async (): Promise<Bundle> => {
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const definitions = loadDefinitions();
-  repo = new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions) });
+  repo = testRepository(db.driver);
   ctx = { repo, db: db.driver, profileDirs: [] };
   quarantine = new Quarantine(db.driver);
   dir = mkdtempSync(join(tmpdir(), 'sharedcare-fhir-in-'));

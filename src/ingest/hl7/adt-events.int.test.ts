@@ -3,10 +3,7 @@
 // the merged patient's visits in one transaction, and concurrent writers of one visit lose nothing.
 import type { Encounter, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVER_NAME, openTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
-import { loadDefinitions } from '../../fhir/definitions.ts';
-import { createSearchParamRegistry } from '../../fhir/search-parameters.ts';
-import { SqlRepository } from '../../store/sql-repository.ts';
+import { DRIVER_NAME, openTestDatabase, type TestDatabase, testIngestContext } from '../../../test/support/test-database.ts';
 import type { IngestContext } from '../ingest-context.ts';
 import { sourceResourceId } from '../provenance.ts';
 import type { AdtEvent } from './adt-codes.ts';
@@ -18,8 +15,7 @@ let ctx: IngestContext;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const definitions = loadDefinitions();
-  ctx = { repo: new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions) }), db: db.driver, profileDirs: [] };
+  ctx = testIngestContext(db.driver);
 });
 afterAll(() => db.drop());
 

@@ -5,10 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Encounter } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVER_NAME, openTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
-import { loadDefinitions } from '../../fhir/definitions.ts';
-import { createSearchParamRegistry } from '../../fhir/search-parameters.ts';
-import { SqlRepository } from '../../store/sql-repository.ts';
+import { DRIVER_NAME, openTestDatabase, type TestDatabase, testIngestContext } from '../../../test/support/test-database.ts';
 import type { IngestContext } from '../ingest-context.ts';
 import { sourceResourceId } from '../provenance.ts';
 import { Quarantine } from '../quarantine.ts';
@@ -22,8 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'sharedcare-hl7-file-'));
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const definitions = loadDefinitions();
-  ctx = { repo: new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions) }), db: db.driver, profileDirs: [] };
+  ctx = testIngestContext(db.driver);
 });
 afterAll(async () => {
   await db.drop();

@@ -6,10 +6,7 @@ import { Hl7Message } from '@medplum/core';
 import type { Encounter } from '@medplum/fhirtypes';
 import { Hl7Client } from '@medplum/hl7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVER_NAME, openTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
-import { loadDefinitions } from '../../fhir/definitions.ts';
-import { createSearchParamRegistry } from '../../fhir/search-parameters.ts';
-import { SqlRepository } from '../../store/sql-repository.ts';
+import { DRIVER_NAME, openTestDatabase, type TestDatabase, testIngestContext } from '../../../test/support/test-database.ts';
 import type { IngestContext } from '../ingest-context.ts';
 import { sourceResourceId } from '../provenance.ts';
 import { Quarantine } from '../quarantine.ts';
@@ -25,8 +22,7 @@ let listener: MllpListener;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const definitions = loadDefinitions();
-  ctx = { repo: new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions) }), db: db.driver, profileDirs: [] };
+  ctx = testIngestContext(db.driver);
   ingestor = new Hl7Ingestor(ctx, { origin: 'mllp test' });
   listener = await startMllpListener({ port: 0, host: '127.0.0.1' }, ingestor);
 });

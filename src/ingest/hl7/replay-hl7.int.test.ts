@@ -2,10 +2,7 @@
 // gets AA), or the reasons it still fails, with nothing written and nothing quarantined twice.
 import { Hl7Message } from '@medplum/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVER_NAME, openTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
-import { loadDefinitions } from '../../fhir/definitions.ts';
-import { createSearchParamRegistry } from '../../fhir/search-parameters.ts';
-import { SqlRepository } from '../../store/sql-repository.ts';
+import { DRIVER_NAME, openTestDatabase, type TestDatabase, testIngestContext } from '../../../test/support/test-database.ts';
 import type { IngestContext } from '../ingest-context.ts';
 import { sourceResourceId } from '../provenance.ts';
 import { Quarantine } from '../quarantine.ts';
@@ -18,8 +15,7 @@ let ctx: IngestContext;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const definitions = loadDefinitions();
-  ctx = { repo: new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions) }), db: db.driver, profileDirs: [] };
+  ctx = testIngestContext(db.driver);
 });
 afterAll(() => db.drop());
 

@@ -2,9 +2,7 @@
 // component-code) must search exactly as if they had rows of their own.
 import type { Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
-import { loadDefinitions } from '../../fhir/definitions.ts';
-import { createSearchParamRegistry } from '../../fhir/search-parameters.ts';
+import { openTestDatabase, type TestDatabase, testRepository } from '../../../test/support/test-database.ts';
 import { SqlRepository } from '../sql-repository.ts';
 
 let db: TestDatabase;
@@ -19,8 +17,7 @@ async function find(type: string, query: string): Promise<string[]> {
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const definitions = loadDefinitions();
-  repo = new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions) });
+  repo = testRepository(db.driver);
   const create = async (name: string, r: Resource) => (ids[name] = (await repo.create(r)).resource.id!);
   await create('ann', { resourceType: 'Patient', name: [{ family: 'Ann' }] } as Resource);
   await create('group', { resourceType: 'Group', type: 'person', actual: true } as Resource);

@@ -3,9 +3,7 @@
 import fc from 'fast-check';
 import type { Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
-import { loadDefinitions } from '../../fhir/definitions.ts';
-import { createSearchParamRegistry } from '../../fhir/search-parameters.ts';
+import { openTestDatabase, type TestDatabase, testRepository } from '../../../test/support/test-database.ts';
 import { SqlRepository } from '../sql-repository.ts';
 
 let db: TestDatabase;
@@ -59,8 +57,7 @@ const targets: Array<{ id: string; range: [number, number] }> = [];
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const definitions = loadDefinitions();
-  repo = new SqlRepository(db.driver, { definitions, registry: createSearchParamRegistry(definitions) });
+  repo = testRepository(db.driver);
   const samples = fc.sample(dateValue, { numRuns: 60, seed: 42 });
   const resources: Resource[] = samples.map((value, i) => {
     // Stored values are full dates or dateTimes with a zone (as FHIR requires for times), or periods.
