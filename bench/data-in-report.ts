@@ -1,5 +1,6 @@
 // The data-in figures in latest.json and the table printed after a run, beside the issue's targets.
-import type { AdtFigures, DataInResult } from './data-in.ts';
+import type { AdtFigures } from './adt-sender.ts';
+import type { DataInResult } from './data-in.ts';
 
 /** From the data-in issue: what sharedcare should reach (into PostgreSQL). */
 export const DATA_IN_TARGETS = {

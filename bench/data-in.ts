@@ -1,9 +1,12 @@
 // The data-in benchmark on one driver: council CSV extracts end to end (parse, map, lexicon,
 // validate, write) in rows/s, and hospital ADT messages over real MLLP sockets with their ACK,
 // in messages/s and ACK latency. Data comes from the synthetic generator, as the demo's does.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { Hl7Message } from '@medplum/core';
-import { Hl7Client } from '@medplum/hl7';
+import { fileURLToPath } from 'node:url';
 import { adtMessagesFor, type AdtFeed } from '../src/cli/generate/adt-feed.ts';
 import { csvExtracts, type CsvExtract } from '../src/cli/generate/csv-extract.ts';
 import { generatePopulation } from '../src/cli/generate/generate-population.ts';
@@ -12,7 +15,7 @@ import { Hl7Ingestor } from '../src/ingest/hl7/hl7-ingestor.ts';
 import { startMllpListener } from '../src/ingest/hl7/mllp-listener.ts';
 import type { IngestContext } from '../src/ingest/ingest-context.ts';
 import { openBenchDatabase, type DriverName } from './bench-database.ts';
-import { summarize, type LatencyStats } from './measure.ts';
+import type { AdtFigures } from './adt-sender.ts';
 
 export interface DataInOptions {
   driver: DriverName;
@@ -34,15 +37,6 @@ export interface CsvFigures {
   reload: { seconds: number; rowsPerSecond: number; unchanged: number };
 }
 
-export interface AdtFigures {
-  connections: number;
-  messages: number;
-  seconds: number;
-  messagesPerSecond: number;
-  /** From sending a message to its ACK arriving, as the sending system saw it. */
-  ackLatency: Omit<LatencyStats, 'warmup'>;
-  acks: Record<string, number>;
-}
 
 export interface DataInResult {
   driver: DriverName;
@@ -103,32 +97,29 @@ export function largeExtracts(extracts: readonly CsvExtract[]): CsvExtract[] {
   return [...byProfile.values()];
 }
 
-/** Sends each feed's messages in order on one of `connections` sockets, one at a time per socket, as a PAS does. */
+/**
+ * Sends each feed's messages in order on one of `connections` sockets, one at a time per socket, from
+ * a separate process (bench/adt-sender.ts), so the sending system's work is not counted as the server's.
+ */
 async function sendFeeds(port: number, feeds: readonly AdtFeed[], connections: number): Promise<AdtFigures> {
   const lanes: string[][] = Array.from({ length: connections }, () => []);
   // A feed stays on one connection, so each hospital's messages arrive in their order.
   [...feeds].sort((a, b) => b.messages.length - a.messages.length)
     .forEach((feed) => lanes.reduce((min, lane) => (lane.length < min.length ? lane : min)).push(...feed.messages));
-  const latencies: number[] = [];
-  const acks: Record<string, number> = {};
-  const started = process.hrtime.bigint();
-  await Promise.all(lanes.map(async (messages) => {
-    const client = new Hl7Client({ host: '127.0.0.1', port });
-    try {
-      for (const text of messages) {
-        const sent = process.hrtime.bigint();
-        const ack = await client.sendAndWait(Hl7Message.parse(text), { timeoutMs: 30_000 });
-        latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
-        const code = ack.getSegment('MSA')?.getField(1)?.toString() ?? '?';
-        acks[code] = (acks[code] ?? 0) + 1;
-      }
-    } finally {
-      await client.close();
-    }
-  }));
-  const took = seconds(started);
-  const { warmup: _warmup, ...ackLatency } = summarize(latencies, 0);
-  return { connections, messages: latencies.length, seconds: Math.round(took * 100) / 100, messagesPerSecond: perSecond(latencies.length, took), ackLatency, acks };
+  const dir = mkdtempSync(join(tmpdir(), 'sharedcare-adt-'));
+  const file = join(dir, 'lanes.json');
+  writeFileSync(file, JSON.stringify(lanes));
+  try {
+    const sender = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL('./adt-sender.ts', import.meta.url)), String(port), file],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    sender.stdout.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => sender.on('exit', resolve));
+    if (code !== 0) throw new Error(`The ADT sender failed (exit ${code})`);
+    return JSON.parse(out) as AdtFigures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Untimed: the JIT and the MLLP path warmed on a throwaway database, so the timed passes start alike. */
@@ -186,7 +177,7 @@ export async function runDataIn(options: DataInOptions): Promise<DataInResult> {
         driver, people, seed, csv,
         adt: {
           method: `Generated ADT feeds (adtMessagesFor: A01/A02/A03/A04/A08/A11/A12/A13/A40, ~1% bad on purpose), sent by @medplum/hl7 Hl7Client over loopback TCP ` +
-            'to the MLLP listener, each connection sending one message and waiting for its ACK (AA only after commit) before the next, as a PAS does; a hospital feed ' +
+            'from a separate process (bench/adt-sender.ts) to the MLLP listener, each connection sending one message and waiting for its ACK (AA only after commit) before the next, as a PAS does; a hospital feed ' +
             `stays on one connection. The hospitals' feeds are split in two halves (alternately by size): one half on 1 connection, then the other on 4, ` +
             'into the database the CSV pass filled, after an untimed warm-up on a throwaway database. Latency = send to ACK received.',
           oneConnection,
