@@ -51,7 +51,8 @@ export class ImportReport {
     c.quarantined += o.quarantined;
     c.missing += o.missing;
     for (const [system, codes] of Object.entries(o.unmapped)) {
-      for (const [code, n] of Object.entries(codes)) (c.unmapped[system] ??= {})[code] = ((c.unmapped[system] ??= {})[code] ?? 0) + n;
+      const into = (c.unmapped[system] ??= {});
+      for (const [code, n] of Object.entries(codes)) into[code] = (into[code] ?? 0) + n;
     }
   }
 

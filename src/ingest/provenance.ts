@@ -45,11 +45,6 @@ export function sourceUri(source: string): string {
   return SOURCE_SYSTEM_PREFIX + source;
 }
 
-/** The source named by a meta.source value, if it is one of ours. */
-export function sourceOfUri(uri: string | undefined): string | undefined {
-  return uri?.startsWith(SOURCE_SYSTEM_PREFIX) ? uri.slice(SOURCE_SYSTEM_PREFIX.length) : undefined;
-}
-
 export function sourceMeta(source: string, profile?: string): Meta {
   return profile ? { profile: [profile], source: sourceUri(source) } : { source: sourceUri(source) };
 }

@@ -2,9 +2,9 @@
 // key, and wires the repository and FHIR context. Passed explicitly; no globals.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadDefinitions, type Definitions } from '../fhir/definitions.ts';
 import { createSearchParamRegistry, type SearchParamRegistry } from '../fhir/search-parameters.ts';
+import { SHIPPED_PROFILES_DIR } from '../ingest/csv/profile.ts';
 import type { Driver } from '../store/driver.ts';
 import { migrate } from '../store/migrate.ts';
 import { PgDriver } from '../store/pg-driver.ts';
@@ -14,9 +14,6 @@ import { PreparePool } from '../store/prepare-pool.ts';
 import { loadOrCreateInstanceKey, type InstanceKey } from './auth/instance-key.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_SERVER_SETTINGS, type FhirContext } from './fhir-request.ts';
-
-/** CSV column-mapping profiles shipped with sharedcare (`profiles/` at the package root). */
-export const SHIPPED_PROFILES_DIR = fileURLToPath(new URL('../../profiles/', import.meta.url));
 
 export interface Platform {
   config: Config;

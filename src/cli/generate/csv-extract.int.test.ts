@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVER_NAME, openTestDatabase, type TestDatabase, testRepository } from '../../../test/support/test-database.ts';
 import { LOCAL_IDENTIFIER_PREFIX, ODS_ORGANIZATION_SYSTEM, ONS_GSS_CODE_SYSTEM } from '../../fhir/systems.ts';
 import { importCsv, type ImportCsvResult } from '../../ingest/csv/import-csv.ts';
-import { loadProfile } from '../../ingest/csv/profile.ts';
+import { loadProfile, SHIPPED_PROFILES_DIR } from '../../ingest/csv/profile.ts';
 import type { IngestContext } from '../../ingest/ingest-context.ts';
 import { sourceUri } from '../../ingest/provenance.ts';
 import { Quarantine, type QuarantinedItem } from '../../ingest/quarantine.ts';
@@ -18,7 +18,6 @@ import { ResourceIndex, type FhirLookup } from '../../ingest/social-care/fhir-pa
 import { recordFromFhir } from '../../ingest/social-care/from-fhir.ts';
 import { referencedRecords } from '../../ingest/social-care/record-rules.ts';
 import { RECORD_TYPES, SCHEMAS, type RecordType, type SocialCareRecord } from '../../ingest/social-care/records.ts';
-import { SHIPPED_PROFILES_DIR } from '../../server/platform.ts';
 import { SqlRepository } from '../../store/sql-repository.ts';
 import { councilRecords, type CouncilRecord } from './council-records.ts';
 import { writeCsvExtracts, type BadRow } from './csv-extract.ts';

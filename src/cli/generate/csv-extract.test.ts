@@ -1,8 +1,7 @@
 // The synthetic council extracts: deterministic, one folder per council system in its supplier's
 // layout, a realistic share of bad rows, and code tables that agree with the import's.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProfile, recordTypeForFile } from '../../ingest/csv/profile.ts';
+import { loadProfile, recordTypeForFile, SHIPPED_PROFILES_DIR } from '../../ingest/csv/profile.ts';
 import * as tables from '../../ingest/social-care/code-tables.ts';
 import { CodeTable } from '../../ingest/social-care/code-tables.ts';
 import { csvExtracts, profileForSource } from './csv-extract.ts';
@@ -10,7 +9,7 @@ import { generatePopulation } from './generate-population.ts';
 import * as generatorCodes from './social-care-codes.ts';
 
 const population = () => generatePopulation({ people: 1000, seed: 11 });
-const SHIPPED = [join(import.meta.dirname, '../../../profiles')];
+const SHIPPED = [SHIPPED_PROFILES_DIR];
 
 describe('csvExtracts', () => {
   const extracts = csvExtracts(population());

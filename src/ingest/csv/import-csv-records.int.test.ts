@@ -15,8 +15,9 @@ import { Quarantine } from '../quarantine.ts';
 import { importCsv, type ImportCsvOptions } from './import-csv.ts';
 import { MISSING_TAG } from './missing-rule.ts';
 import { replayCsv } from './replay-csv.ts';
+import { SHIPPED_PROFILES_DIR } from './profile.ts';
 
-const SHIPPED = join(import.meta.dirname, '../../../profiles');
+const SHIPPED = SHIPPED_PROFILES_DIR;
 const SOURCE = 'carefirst-testshire';
 
 let db: TestDatabase;

@@ -17,8 +17,9 @@ import { sourceResourceId } from '../provenance.ts';
 import { Quarantine } from '../quarantine.ts';
 import { importCsv } from './import-csv.ts';
 import { replayCsv } from './replay-csv.ts';
+import { SHIPPED_PROFILES_DIR } from './profile.ts';
 
-const SHIPPED = join(import.meta.dirname, '../../../profiles');
+const SHIPPED = SHIPPED_PROFILES_DIR;
 const PERSON_HEADER = ['PERSON_ID', 'TITLE', 'FORENAME', 'SURNAME', 'GENDER', 'DATE_OF_BIRTH', 'DATE_OF_DEATH', 'ETHNICITY', 'NHS_NUMBER', 'NHS_NUMBER_STATUS', 'POSTCODE'];
 
 let db: TestDatabase;

@@ -12,11 +12,11 @@ import { FhirError } from '../../fhir/errors.ts';
 import { ImportReport } from '../import-report.ts';
 import { localCodeSystem } from '../lexicon.ts';
 import { RECORD_TYPES, SCHEMAS, type SocialCareRecord } from '../social-care/records.ts';
-import { loadProfile, parseProfile, recordTypeForFile, recordTypeForHeader, type CsvProfile } from './profile.ts';
+import { loadProfile, parseProfile, recordTypeForFile, recordTypeForHeader, type CsvProfile, SHIPPED_PROFILES_DIR } from './profile.ts';
 import { bindHeader, readRow, type CodeTranslator } from './read-row.ts';
 import { columnsOf, ReverseCodes, writeRow } from './write-row.ts';
 
-const SHIPPED = [join(import.meta.dirname, '../../../profiles')];
+const SHIPPED = [SHIPPED_PROFILES_DIR];
 const PROFILES = ['generic', 'mosaic-example', 'liquidlogic-example'].map((name) => loadProfile(name, SHIPPED));
 
 /** The profile's own ConceptMaps as a translator (the lexicon does this from the store). */

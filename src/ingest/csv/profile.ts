@@ -2,6 +2,7 @@
 // delimiter and encoding, column → field, date patterns, required fields, and which fields carry
 // local codes (translated by the lexicon). Profiles are JSON files in profiles/; see docs/ingest/csv.md.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { basename, join } from 'node:path';
 import type { ConceptMap } from '@medplum/fhirtypes';
 import { invalid } from '../../fhir/errors.ts';
@@ -63,6 +64,9 @@ export function profileNames(profileDirs: readonly string[]): string[] {
   }
   return [...names];
 }
+
+/** CSV column-mapping profiles shipped with sharedcare (`profiles/` at the package root). */
+export const SHIPPED_PROFILES_DIR = fileURLToPath(new URL('../../../profiles/', import.meta.url));
 
 /**
  * Loads a profile by name from the first folder holding `<name>.json`: the deployment's own
