@@ -2,6 +2,7 @@
 import type { Driver } from './driver.ts';
 import * as m001 from './migrations/001-initial.ts';
 import * as m002 from './migrations/002-ingest.ts';
+import * as m003 from './migrations/003-identity.ts';
 
 interface Migration {
   version: number;
@@ -12,6 +13,7 @@ interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: m001.name, sql: m001.sql },
   { version: 2, name: m002.name, sql: m002.sql },
+  { version: 3, name: m003.name, sql: m003.sql },
 ];
 
 /** Brings the schema up to date; safe to call on every start and from several processes. */

@@ -1,0 +1,177 @@
+// Matches source Patients as they arrive, inside the transaction that writes them: each new or
+// changed record is compared with the records sharing a blocking key, linked to the person of its
+// strongest acceptable match (or a person of its own), and pairs in the review band are queued.
+// Incremental matching is conservative: it never merges two existing persons (batch `link` and
+// reviewers do), it only places the arriving record.
+import type { Patient } from '@medplum/fhirtypes';
+import type { Queryable } from '../store/driver.ts';
+import type { Repository } from '../store/repository.ts';
+import { blockingKeys } from './blocking.ts';
+import { EncodedRecords } from './encoded-records.ts';
+import { LinkStore } from './links/link-store.ts';
+import { linksOf } from './links/link-rows.ts';
+import type { LinkChange, LinkRow } from './links/link-types.ts';
+import type { MatchRecord, PairScore } from './match-types.ts';
+import { PairScorer } from './pair-scorer.ts';
+import { matchRecordFromPatient } from './patient-features.ts';
+import { currentModel, readRecords, recordsByKey, recordsOfPersons, tracedNumbers, withTrace, writeRecords, type StoredRecord } from './record-store.ts';
+
+export const MATCHER = 'sharedcare:matcher';
+
+export interface ArrivalOutcome {
+  patientId: string;
+  personId: string;
+  /** linked: placed with a match; new: a person of its own; unchanged: nothing identifying changed; kept: a manual link holds it. */
+  outcome: 'linked' | 'new' | 'unchanged' | 'kept';
+  match?: PairScore;
+  reviews: number;
+}
+
+// jsonb keeps keys in its own order, so compare field by field.
+function sameFeatures(a: MatchRecord, b: MatchRecord): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof MatchRecord)[]);
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
+}
+
+/** What the linker knows of the neighbourhood: persons and their members, NHS numbers, and rules. */
+class Neighbourhood {
+  readonly personOf = new Map<string, string>();
+  readonly members = new Map<string, Set<string>>();
+  readonly nhsOf = new Map<string, string>();
+  readonly different = new Set<string>();
+
+  constructor(records: Iterable<[string, StoredRecord]>, rules: readonly { left: string; right: string; rule: string }[]) {
+    for (const [id, stored] of records) this.add(id, stored);
+    for (const r of rules) if (r.rule === 'different') this.different.add(`${r.left}|${r.right}`);
+  }
+
+  add(id: string, stored: StoredRecord): void {
+    if (stored.record.nhsNumber) this.nhsOf.set(id, stored.record.nhsNumber);
+    if (stored.personId) this.place(id, stored.personId);
+  }
+
+  place(id: string, personId: string): void {
+    const previous = this.personOf.get(id);
+    if (previous) this.members.get(previous)?.delete(id);
+    this.personOf.set(id, personId);
+    const set = this.members.get(personId) ?? new Set<string>();
+    set.add(id);
+    this.members.set(personId, set);
+  }
+
+  /** Whether `id` may join `personId`: no other NHS number there, and no reviewer said "different" to any member. */
+  canJoin(id: string, personId: string): boolean {
+    const nhs = this.nhsOf.get(id);
+    for (const member of this.members.get(personId) ?? []) {
+      if (member === id) continue;
+      const other = this.nhsOf.get(member);
+      if (nhs && other && other !== nhs) return false;
+      if (this.different.has(id < member ? `${id}|${member}` : `${member}|${id}`)) return false;
+    }
+    return true;
+  }
+}
+
+/**
+ * Matches the given source Patients (just written in this transaction) and records the outcome:
+ * links, persons rebuilt, review candidates. Records whose identifying details did not change are skipped.
+ */
+export async function linkArrivals(repo: Repository, sql: Queryable, patients: readonly Patient[], actor = MATCHER): Promise<ArrivalOutcome[]> {
+  if (patients.length === 0) return [];
+  const ids = patients.map((p) => p.id!);
+  const [stored, traces, currentLinks] = await Promise.all([readRecords(sql, ids), tracedNumbers(sql, ids), linksOf(sql, ids)]);
+  const arrivals = patients.map((p) => withTrace(matchRecordFromPatient(p), traces.get(p.id!)));
+  const changed = arrivals.filter((r) => {
+    const before = stored.get(r.id);
+    return !before || !before.personId || !sameFeatures(before.record, r);
+  });
+  const outcomes: ArrivalOutcome[] = arrivals
+    .filter((r) => !changed.includes(r))
+    .map((r) => ({ patientId: r.id, personId: stored.get(r.id)!.personId!, outcome: 'unchanged', reviews: 0 }));
+  if (changed.length === 0) return outcomes;
+  await writeRecords(sql, changed);
+  return [...outcomes, ...(await placeArrivals(repo, sql, changed, stored, currentLinks, actor))];
+}
+
+async function placeArrivals(
+  repo: Repository,
+  sql: Queryable,
+  arrivals: readonly MatchRecord[],
+  stored: ReadonlyMap<string, StoredRecord>,
+  currentLinks: ReadonlyMap<string, LinkRow>,
+  actor: string,
+): Promise<ArrivalOutcome[]> {
+  const keysOf = new Map(arrivals.map((r) => [r.id, blockingKeys(r)]));
+  const byKey = await recordsByKey(sql, [...new Set([...keysOf.values()].flat())]);
+  const candidateIds = new Set<string>();
+  for (const ids of byKey.values()) for (const id of ids) candidateIds.add(id);
+  for (const r of arrivals) candidateIds.delete(r.id);
+  const candidates = await readRecords(sql, [...candidateIds]);
+  const personIds = new Set<string>();
+  for (const s of [...candidates.values(), ...stored.values()]) if (s.personId) personIds.add(s.personId);
+  const members = await recordsOfPersons(sql, [...personIds]);
+  const store = new LinkStore(repo, sql);
+  const everyone = new Map<string, StoredRecord>([...members, ...candidates]);
+  for (const r of arrivals) everyone.set(r.id, { record: r, ...(stored.get(r.id)?.personId ? { personId: stored.get(r.id)!.personId } : {}) });
+  const rules = await store.rulesAmong([...everyone.keys()]);
+  const hood = new Neighbourhood(everyone, rules);
+  const { model } = await currentModel(sql);
+  const records = [...everyone.values()].map((s) => s.record);
+  const index = new Map(records.map((r, i) => [r.id, i]));
+  const scorer = new PairScorer(new EncodedRecords(records), model);
+
+  const changes: LinkChange[] = [];
+  const reviews: PairScore[] = [];
+  const outcomes: ArrivalOutcome[] = [];
+  for (const arrival of arrivals) {
+    const x = index.get(arrival.id)!;
+    const partners = new Set<string>();
+    for (const key of keysOf.get(arrival.id)!) for (const id of byKey.get(key) ?? []) if (id !== arrival.id) partners.add(id);
+    const scored = [...partners].map((id) => {
+      const y = index.get(id)!;
+      const weight = scorer.weight(x, y);
+      return { id, y, weight, decision: scorer.decide(x, y, weight), rule: scorer.rule };
+    }).sort((a, b) => b.weight - a.weight);
+    const link = currentLinks.get(arrival.id);
+    const current = hood.personOf.get(arrival.id);
+    let placed: { personId: string; pair?: (typeof scored)[number] } | undefined;
+    if (link?.kind === 'manual' && current) placed = { personId: current };
+    else {
+      for (const pair of scored) {
+        const personId = hood.personOf.get(pair.id);
+        if (pair.decision !== 'link' || !personId || !hood.canJoin(arrival.id, personId)) continue;
+        placed = { personId, pair };
+        break;
+      }
+    }
+    // A record alone in its person keeps that person; otherwise it starts a new one.
+    const alone = current !== undefined && [...(hood.members.get(current) ?? [])].every((m) => m === arrival.id);
+    const personId = placed?.personId ?? (alone ? current! : store.newPersonId());
+    hood.place(arrival.id, personId);
+    const match = placed?.pair ? scorer.explain(x, placed.pair.y) : undefined;
+    if (!(link?.kind === 'manual')) {
+      changes.push({
+        patientId: arrival.id,
+        personId,
+        kind: 'auto',
+        basis: !match ? 'sole' : match.rule === 'nhs-number' ? 'nhs-number' : 'probabilistic',
+        ...(match ? { weight: match.weight, explanation: match } : {}),
+      });
+    }
+    let queued = 0;
+    for (const pair of scored) {
+      const other = hood.personOf.get(pair.id);
+      if (pair.decision === 'no-link' || other === personId) continue;
+      reviews.push(scorer.explain(x, pair.y));
+      queued++;
+    }
+    const outcome = link?.kind === 'manual' ? 'kept' : match ? 'linked' : 'new';
+    outcomes.push({ patientId: arrival.id, personId, outcome, ...(match ? { match } : {}), reviews: queued });
+  }
+  await store.applyLinks(changes, actor);
+  // A refused link (it would join two NHS numbers) is queued as a review like any other.
+  if (reviews.length > 0) await store.upsertCandidates(reviews.map((r) => (r.decision === 'link' ? { ...r, decision: 'review' } : r)));
+  for (const personId of new Set(changes.filter((c) => c.basis !== 'sole').map((c) => c.personId))) await store.supersedeCandidatesWithin(personId);
+  return outcomes;
+}

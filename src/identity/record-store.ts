@@ -1,0 +1,123 @@
+// The SQL behind what matching knows of each source Patient: its MatchRecord (identity_record), its
+// blocking keys (identity_block_key), PDS trace results, and the stored model.
+import type { Queryable } from '../store/driver.ts';
+import { blockingKeys, MAX_BLOCK } from './blocking.ts';
+import type { MatchRecord } from './match-types.ts';
+import { defaultModel, type MatchModel } from './model.ts';
+
+export interface StoredRecord {
+  record: MatchRecord;
+  personId?: string;
+}
+
+interface RecordRow {
+  patient_id: string;
+  features: MatchRecord;
+  person_id: string | null;
+}
+
+function toStored(row: RecordRow): StoredRecord {
+  return { record: row.features, ...(row.person_id ? { personId: row.person_id } : {}) };
+}
+
+export async function readRecords(sql: Queryable, patientIds: readonly string[]): Promise<Map<string, StoredRecord>> {
+  if (patientIds.length === 0) return new Map();
+  const { rows } = await sql.query<RecordRow>(
+    'SELECT patient_id, features, person_id FROM identity_record WHERE patient_id = ANY($1::text[])',
+    [patientIds],
+  );
+  return new Map(rows.map((row) => [row.patient_id, toStored(row)]));
+}
+
+/** Every record of these persons. */
+export async function recordsOfPersons(sql: Queryable, personIds: readonly string[]): Promise<Map<string, StoredRecord>> {
+  if (personIds.length === 0) return new Map();
+  const { rows } = await sql.query<RecordRow>(
+    'SELECT patient_id, features, person_id FROM identity_record WHERE person_id = ANY($1::text[])',
+    [personIds],
+  );
+  return new Map(rows.map((row) => [row.patient_id, toStored(row)]));
+}
+
+/** Saves the records' features and replaces their blocking keys. */
+export async function writeRecords(sql: Queryable, records: readonly MatchRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const ids = records.map((r) => r.id);
+  await sql.query(
+    `INSERT INTO identity_record (patient_id, source, features, nhs_number)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[])
+     ON CONFLICT (patient_id) DO UPDATE SET source = EXCLUDED.source, features = EXCLUDED.features,
+       nhs_number = EXCLUDED.nhs_number, updated_at = now()`,
+    [ids, records.map((r) => r.source ?? null), records.map((r) => JSON.stringify(r)), records.map((r) => r.nhsNumber ?? null)],
+  );
+  await sql.query('DELETE FROM identity_block_key WHERE patient_id = ANY($1::text[])', [ids]);
+  const keys: string[] = [];
+  const owners: string[] = [];
+  for (const record of records) {
+    for (const key of new Set(blockingKeys(record))) {
+      keys.push(key);
+      owners.push(record.id);
+    }
+  }
+  await sql.query('INSERT INTO identity_block_key (key, patient_id) SELECT * FROM unnest($1::text[], $2::text[])', [keys, owners]);
+}
+
+/** For each key, the records sharing it (keys shared by more than MAX_BLOCK records are left out, as in batch). */
+export async function recordsByKey(sql: Queryable, keys: readonly string[]): Promise<Map<string, string[]>> {
+  if (keys.length === 0) return new Map();
+  const { rows } = await sql.query<{ key: string; ids: string[] }>(
+    `SELECT key, array_agg(patient_id) AS ids FROM identity_block_key WHERE key = ANY($1::text[])
+     GROUP BY key HAVING count(*) <= $2`,
+    [keys, MAX_BLOCK],
+  );
+  return new Map(rows.map((row) => [row.key, row.ids]));
+}
+
+/** PDS trace results that give a record a verified NHS number. */
+export async function tracedNumbers(sql: Queryable, patientIds: readonly string[]): Promise<Map<string, string>> {
+  if (patientIds.length === 0) return new Map();
+  const { rows } = await sql.query<{ patient_id: string; nhs_number: string }>(
+    `SELECT patient_id, nhs_number FROM identity_trace
+     WHERE patient_id = ANY($1::text[]) AND outcome IN ('traced', 'restricted') AND nhs_number IS NOT NULL`,
+    [patientIds],
+  );
+  return new Map(rows.map((row) => [row.patient_id, row.nhs_number]));
+}
+
+/**
+ * The record as matching should see it: a number PDS traced counts as verified, unless the source
+ * holds a different verified number (a conflict tracing leaves for review).
+ */
+export function withTrace(record: MatchRecord, traced: string | undefined): MatchRecord {
+  if (!traced || (record.nhsVerified && record.nhsNumber !== traced)) return record;
+  return { ...record, nhsNumber: traced, nhsVerified: true };
+}
+
+const modelCache = new Map<string, MatchModel>();
+
+/** The newest trained model, or the untrained default. Parsed models are remembered by version and training time. */
+export async function currentModel(sql: Queryable): Promise<{ model: MatchModel; version: number }> {
+  const { rows } = await sql.query<{ version: number; trained_at: string }>(
+    'SELECT version, trained_at::text AS trained_at FROM identity_model ORDER BY version DESC LIMIT 1',
+  );
+  const latest = rows[0];
+  if (!latest) return { model: defaultModel(), version: 0 };
+  const key = `${latest.version}|${latest.trained_at}`;
+  let model = modelCache.get(key);
+  if (!model) {
+    const { rows: full } = await sql.query<{ model: MatchModel }>('SELECT model FROM identity_model WHERE version = $1', [latest.version]);
+    model = full[0]!.model;
+    if (modelCache.size > 8) modelCache.clear();
+    modelCache.set(key, model);
+  }
+  return { model, version: Number(latest.version) };
+}
+
+export async function saveModel(sql: Queryable, model: MatchModel): Promise<number> {
+  const { rows } = await sql.query<{ version: number }>(
+    `INSERT INTO identity_model (version, model, trained_on)
+     SELECT coalesce(max(version), 0) + 1, $1::jsonb, $2 FROM identity_model RETURNING version`,
+    [JSON.stringify(model), model.trainedOn],
+  );
+  return Number(rows[0]!.version);
+}
