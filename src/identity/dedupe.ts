@@ -5,7 +5,7 @@ import { BLOCKING_RULES, blockNumbers, forEachCandidatePair } from './blocking.t
 import { ConstrainedClusters } from './clusters.ts';
 import { F } from './comparisons.ts';
 import { EncodedRecords } from './encoded-records.ts';
-import type { MatchRecord } from './match-types.ts';
+import type { MatchRecord, PairScore } from './match-types.ts';
 import type { MatchModel } from './model.ts';
 import { PairScorer } from './pair-scorer.ts';
 
@@ -24,6 +24,8 @@ export interface DedupeResult {
   reviewPairs: ScoredIndexPair[];
   pairsCompared: number;
   timingsMs: Record<string, number>;
+  /** The full explanation of a pair of record indexes. */
+  explain(a: number, b: number): PairScore;
 }
 
 export interface DedupeOptions {
@@ -107,5 +109,5 @@ export function dedupe(model: MatchModel, records: readonly MatchRecord[], optio
   }
   const clusterOf = clusters.roots();
   lap('cluster');
-  return { clusterOf, linkPairs, reviewPairs, pairsCompared, timingsMs };
+  return { clusterOf, linkPairs, reviewPairs, pairsCompared, timingsMs, explain: (a, b) => scorer.explain(a, b) };
 }

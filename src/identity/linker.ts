@@ -14,7 +14,7 @@ import type { LinkChange, LinkRow } from './links/link-types.ts';
 import type { MatchRecord, PairScore } from './match-types.ts';
 import { PairScorer } from './pair-scorer.ts';
 import { matchRecordFromPatient } from './patient-features.ts';
-import { currentModel, readRecords, recordsByKey, recordsOfPersons, tracedNumbers, withTrace, writeRecords, type StoredRecord } from './record-store.ts';
+import { currentModel, readRecords, sameFeatures, recordsByKey, recordsOfPersons, tracedNumbers, withTrace, writeRecords, type StoredRecord } from './record-store.ts';
 
 export const MATCHER = 'sharedcare:matcher';
 
@@ -25,13 +25,6 @@ export interface ArrivalOutcome {
   outcome: 'linked' | 'new' | 'unchanged' | 'kept';
   match?: PairScore;
   reviews: number;
-}
-
-// jsonb keeps keys in its own order, so compare field by field.
-function sameFeatures(a: MatchRecord, b: MatchRecord): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof MatchRecord)[]);
-  for (const key of keys) if (a[key] !== b[key]) return false;
-  return true;
 }
 
 /** What the linker knows of the neighbourhood: persons and their members, NHS numbers, and rules. */

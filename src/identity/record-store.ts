@@ -16,6 +16,14 @@ interface RecordRow {
   person_id: string | null;
 }
 
+/** Field-by-field equality (jsonb keeps keys in its own order, so serialised forms differ). */
+export function sameFeatures(a: MatchRecord, b: MatchRecord | undefined): boolean {
+  if (!b) return false;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof MatchRecord)[]);
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
+}
+
 function toStored(row: RecordRow): StoredRecord {
   return { record: row.features, ...(row.person_id ? { personId: row.person_id } : {}) };
 }

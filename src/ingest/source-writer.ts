@@ -1,8 +1,10 @@
 // Applies mapped source records to the store in batches, one transaction each: the resources, and
 // the source_record registry that remembers which resources each record became and a hash of
 // them, so an unchanged record costs no resource read and a full extract can tell who is missing.
+// New and changed Patients are matched to a person (identity) in the same transaction.
 import { createHash } from 'node:crypto';
-import type { Resource } from '@medplum/fhirtypes';
+import type { Patient, Resource } from '@medplum/fhirtypes';
+import { linkArrivals } from '../identity/linker.ts';
 import type { Queryable } from '../store/driver.ts';
 import type { Repository } from '../store/repository.ts';
 import type { SqlPart } from '../store/write-resources.ts';
@@ -105,6 +107,9 @@ export class SourceWriter {
       const anyWritten = new Set<number>();
       written.forEach((w, n) => { if (w.outcome !== 'unchanged') anyWritten.add(owner[n]!); });
       for (const i of changed) if (!anyWritten.has(i) && known.has(keyOf(records[i]!.recordType, records[i]!.localId))) outcomes[i] = 'unchanged';
+      // Who is this? Each new or changed Patient is matched in the same transaction that wrote it.
+      const patients = written.filter((w) => w.outcome !== 'unchanged' && w.resource.resourceType === 'Patient').map((w) => w.resource as Patient);
+      await linkArrivals(repo, sql, patients);
       return outcomes;
     });
   }
