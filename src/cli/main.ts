@@ -2,9 +2,13 @@
 import { runGenerateCommand } from './generate/generate-command.ts';
 import { IMPORT_HELP, runImportCommand } from './import-command.ts';
 import { LEXICON_HELP, runLexiconCommand } from './lexicon-command.ts';
+import { LINK_HELP, runLinkCommand } from './link-command.ts';
+import { PERSON_HELP, runPersonCommand } from './person-command.ts';
 import { QUARANTINE_HELP, runQuarantineCommand } from './quarantine-command.ts';
+import { REVIEW_HELP, runReviewCommand } from './review-command.ts';
 import { runServeCommand, SERVE_HELP } from './serve-command.ts';
 import { runTokenCommand, TOKEN_HELP } from './token-command.ts';
+import { runTraceCommand, TRACE_HELP } from './trace-command.ts';
 
 const HELP = `sharedcare — a shared health and social care record (FHIR R4)
 
@@ -17,6 +21,10 @@ Commands:
   import     bring in data: council CSV extracts, HL7 v2 ADT files, FHIR Bundles and NDJSON
   quarantine list, show, replay or discard input that could not be applied
   lexicon    local codes no ConceptMap translates yet
+  link       match every source Patient into persons in one batch (back-loads, retraining)
+  review     the review queue: pairs of records that may be one person; link or reject them
+  person     a person's linked records, their link history, and unlinking a record
+  trace      look up records without a verified NHS number on PDS; CP-IS readiness
 
 Run "sharedcare <command> --help" for a command's options.
 
@@ -30,7 +38,15 @@ ${IMPORT_HELP}
 
 ${QUARANTINE_HELP}
 
-${LEXICON_HELP}`;
+${LEXICON_HELP}
+
+${LINK_HELP}
+
+${REVIEW_HELP}
+
+${PERSON_HELP}
+
+${TRACE_HELP}`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: runServeCommand,
@@ -39,6 +55,10 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   import: runImportCommand,
   quarantine: runQuarantineCommand,
   lexicon: runLexiconCommand,
+  link: runLinkCommand,
+  review: runReviewCommand,
+  person: runPersonCommand,
+  trace: runTraceCommand,
 };
 
 const COMMAND_HELP: Record<string, string> = {
@@ -46,6 +66,10 @@ const COMMAND_HELP: Record<string, string> = {
   token: TOKEN_HELP,
   quarantine: QUARANTINE_HELP,
   lexicon: LEXICON_HELP,
+  link: LINK_HELP,
+  review: REVIEW_HELP,
+  person: PERSON_HELP,
+  trace: TRACE_HELP,
 };
 
 export async function main(argv: string[]): Promise<number> {

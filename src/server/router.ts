@@ -14,6 +14,7 @@ import { conditionalUpdate, update } from './interactions/update.ts';
 import { vread } from './interactions/vread.ts';
 import { patientEverythingOperation } from './operations/everything.ts';
 import { importCsvOperation } from './operations/import-csv.ts';
+import { matchReviewDecideOperation, matchReviewOperation, personLinkHistoryOperation, personUnlinkOperation } from './operations/identity-review.ts';
 import { importFhirOperation } from './operations/import-fhir.ts';
 import { lexiconUnmappedOperation } from './operations/lexicon-unmapped.ts';
 import { quarantineDiscardOperation, quarantineListOperation, quarantineReplayOperation } from './operations/quarantine.ts';
@@ -32,6 +33,8 @@ const SYSTEM_OPERATIONS: Record<string, Partial<Record<string, Interaction>>> = 
   '$quarantine-replay': { POST: quarantineReplayOperation },
   '$quarantine-discard': { POST: quarantineDiscardOperation },
   '$lexicon-unmapped': { GET: lexiconUnmappedOperation },
+  '$match-review': { GET: matchReviewOperation },
+  '$match-review-decide': { POST: matchReviewDecideOperation },
 };
 
 function route(req: FhirRequest, ctx: FhirContext): Interaction {
@@ -72,6 +75,8 @@ function route(req: FhirRequest, ctx: FhirContext): Interaction {
   }
   if (s.length === 3 && s[2] === '_history' && m === 'GET') return history;
   if (s.length === 3 && s[2] === '$everything' && type === 'Patient' && m === 'GET') return patientEverythingOperation;
+  if (s.length === 3 && s[2] === '$unlink' && type === 'Person' && m === 'POST') return personUnlinkOperation;
+  if (s.length === 3 && s[2] === '$link-history' && type === 'Person' && m === 'GET') return personLinkHistoryOperation;
   if (s.length === 3 && s[2] === '$translate' && type === 'ConceptMap' && (m === 'GET' || m === 'POST')) return translateOperation;
   if (s.length === 4 && s[2] === '_history' && m === 'GET') return vread;
   throw new FhirError('not-found', 'HTTP_UNKNOWN_PATH', `No FHIR interaction at /${s.join('/')}`);

@@ -27,3 +27,21 @@ export function requireIngestAccess(principal: Principal): void {
     throw new FhirError('forbidden', 'AUTH_INGEST_SCOPE', 'Importing and managing the quarantine need a token that may create and update all types (e.g. system/*.cu)');
   }
 }
+
+/**
+ * The review queue and person links concern everyone, so they need scopes outside a patient
+ * context: reading Patient and Person to list, and also updating Patient and creating and
+ * updating Person to decide (a link, reject or unlink rewrites persons).
+ */
+export function requireIdentityAccess(principal: Principal, action: 'read' | 'decide'): void {
+  const wide = (type: string, permission: Permission) => grantingScopes(principal.scopes, type, permission).some((s) => s.context !== 'patient');
+  const needed: Array<[string, Permission]> = action === 'read'
+    ? [['Patient', 'r'], ['Person', 'r']]
+    : [['Patient', 'r'], ['Person', 'r'], ['Patient', 'u'], ['Person', 'c'], ['Person', 'u']];
+  const missing = needed.filter(([type, permission]) => !wide(type, permission));
+  if (missing.length > 0) {
+    const what = action === 'read' ? 'Reading the review queue and person links needs a token that may read Patient and Person (e.g. user/Patient.r user/Person.r)'
+      : 'Link decisions need a token that may read and update Patient and create and update Person (e.g. user/Patient.ru user/Person.cru)';
+    throw new FhirError('forbidden', 'AUTH_IDENTITY_SCOPE', what);
+  }
+}

@@ -34,6 +34,7 @@ function resourceEntry(type: string, ctx: FhirContext): CapabilityStatementRestR
   };
   if (type === 'Patient') entry.operation = [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }];
   if (type === 'ConceptMap') entry.operation = [{ name: 'translate', definition: 'http://hl7.org/fhir/OperationDefinition/ConceptMap-translate' }];
+  if (type === 'Person') entry.operation = ['unlink', 'link-history'].map((name) => ({ name, definition: `urn:sharedcare:OperationDefinition:${name}` }));
   return entry;
 }
 
@@ -70,8 +71,9 @@ function buildStatement(ctx: FhirContext, baseUrl: string): CapabilityStatement 
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
         operation: [
           { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
-          // sharedcare's own data-in operations; see docs and src/server/operations/.
-          ...['import', 'import-csv', 'quarantine', 'quarantine-replay', 'quarantine-discard', 'lexicon-unmapped'].map((name) => ({
+          // sharedcare's own data-in and identity review operations; see docs and src/server/operations/.
+          ...['import', 'import-csv', 'quarantine', 'quarantine-replay', 'quarantine-discard', 'lexicon-unmapped',
+            'match-review', 'match-review-decide'].map((name) => ({
             name, definition: `urn:sharedcare:OperationDefinition:${name}`,
           })),
         ],
