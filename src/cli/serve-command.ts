@@ -1,12 +1,17 @@
 // `sharedcare serve`: builds the platform, loads the demo population on first start, listens,
 // and shuts down cleanly on SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
+import { mountPdsStandin } from '../identity/pds/pds-standin.ts';
+import { PDS_BASE_PATH } from '../identity/pds/spine-codes.ts';
 import { Hl7Ingestor } from '../ingest/hl7/hl7-ingestor.ts';
 import { startMllpListener } from '../ingest/hl7/mllp-listener.ts';
 import { loadConfig, type Config } from '../server/config.ts';
 import { buildHttpServer } from '../server/http/http-server.ts';
 import { createPlatform } from '../server/platform.ts';
 import { hasAnyPatient, loadDemoPopulation } from './demo-population.ts';
+import { buildStandinPopulation } from './pds-standin-population.ts';
+
+const DEMO_SEED = 1;
 
 export const SERVE_HELP = `sharedcare serve [options]
 
@@ -18,6 +23,8 @@ export const SERVE_HELP = `sharedcare serve [options]
   --mllp-port N    also listen for HL7 v2 ADT feeds over MLLP on this port (env SHAREDCARE_MLLP_PORT);
                    ACK AA once the message is committed, AE/AR with the reason otherwise
   --mllp-host H    interface for the MLLP listener (default: the --host interface)
+  --pds-standin    also serve a stand-in PDS FHIR API at ${PDS_BASE_PATH} whose spine holds the
+                   demo population (for sharedcare trace; see docs/identity/pds.md)
 
   DATABASE_URL=postgres://… uses a PostgreSQL server instead of the embedded database.`;
 
@@ -32,6 +39,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
       'demo-people': { type: 'string' },
       'mllp-port': { type: 'string' },
       'mllp-host': { type: 'string' },
+      'pds-standin': { type: 'boolean' },
     },
   });
   const overrides: Partial<Config> = {
@@ -54,14 +62,18 @@ export async function runServeCommand(args: string[]): Promise<number> {
   if (config.demo && !(await hasAnyPatient(platform.fhir))) {
     const started = Date.now();
     process.stdout.write(`Loading a synthetic demo population of ${config.demoPeople} people…\n`);
-    const loaded = await loadDemoPopulation(platform.fhir, { people: config.demoPeople, seed: 1 });
+    const loaded = await loadDemoPopulation(platform.fhir, { people: config.demoPeople, seed: DEMO_SEED });
     process.stdout.write(`Loaded ${loaded.resources} resources from FHIR Bundles, ${loaded.csvRows} council CSV rows and ` +
       `${loaded.hl7Messages} hospital ADT messages in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
       `(${loaded.quarantined} bad on purpose, now in the quarantine: sharedcare quarantine list)\n`);
   }
   const app = await buildHttpServer(platform);
+  // The stand-in's spine is the demo population (same size and seed), so tracing the demo finds its people.
+  const spine = values['pds-standin'] ? buildStandinPopulation({ people: config.demoPeople, seed: DEMO_SEED }) : undefined;
+  if (spine) await mountPdsStandin(app, spine.population);
   const address = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`sharedcare is running on ${address} (FHIR R4 at ${address}/fhir, database: ${platform.driver.name})\n`);
+  if (spine) process.stdout.write(`PDS stand-in at ${address}${PDS_BASE_PATH} (${spine.population.patients.length} people on the spine)\n`);
   const mllp = config.mllpPort !== undefined
     ? await startMllpListener({ port: config.mllpPort, host: config.mllpHost ?? config.host }, new Hl7Ingestor(platform.fhir.ingest, {
       origin: `mllp ${config.mllpHost ?? config.host}:${config.mllpPort}`,

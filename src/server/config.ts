@@ -31,6 +31,8 @@ export interface Config {
   mllpPort?: number;
   /** Interface the MLLP listener binds (default: the HTTP host). */
   mllpHost?: string;
+  /** PDS FHIR base URL that `sharedcare trace` uses; absent: none (see docs/identity/pds.md). */
+  pdsBaseUrl?: string;
 }
 
 export const DEFAULT_CONFIG: Omit<Config, 'keyFile'> = {
@@ -69,6 +71,7 @@ const ENV: Array<[keyof Config, string, 'number' | 'string' | 'boolean']> = [
   ['logLevel', 'SHAREDCARE_LOG_LEVEL', 'string'],
   ['mllpPort', 'SHAREDCARE_MLLP_PORT', 'number'],
   ['mllpHost', 'SHAREDCARE_MLLP_HOST', 'string'],
+  ['pdsBaseUrl', 'SHAREDCARE_PDS_URL', 'string'],
 ];
 
 function coerce(name: string, raw: string, kind: 'number' | 'string' | 'boolean'): unknown {
