@@ -34,6 +34,12 @@ export const SOURCE_SYSTEM_PREFIX = 'urn:sharedcare:source:';
 export const LOCAL_IDENTIFIER_PREFIX = 'urn:sharedcare:id:';
 /** Prefix of sharedcare's own small code systems where no national one exists, e.g. safeguarding enquiry category. */
 export const SHAREDCARE_CODE_SYSTEM_PREFIX = 'urn:sharedcare:codesystem:';
+/** Prefix of sharedcare's own extension URLs where no published extension says the same thing. */
+export const SHAREDCARE_EXTENSION_PREFIX = 'urn:sharedcare:extension:';
+/** On a Patient/$match entry's `search`: the person the record belongs to and the evidence (weight, reason, fields). */
+export const PERSON_MATCH_EXTENSION = `${SHAREDCARE_EXTENSION_PREFIX}person-match`;
+/** FHIR's match grade of a $match result (certain | probable | possible | certainly-not). */
+export const MATCH_GRADE_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/match-grade';
 export const GMC_NUMBER_SYSTEM = 'https://fhir.hl7.org.uk/Id/gmc-number';
 /** ONS GSS code of a local authority, e.g. E10000024 Nottinghamshire. */
 export const ONS_GSS_CODE_SYSTEM = 'http://statistics.data.gov.uk/id/statistical-geography';

@@ -54,6 +54,8 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
     name: 'surname-sound+initial+birth-year',
     key: (r) => joined(surname(r) && soundex(surname(r)!), forename(r)?.[0], r.birthDate?.slice(0, 4)),
   },
+  // Without a date of birth or a postcode to hand, the names alone (common ones make blocks too big to use).
+  { name: 'surname+forename', key: (r) => joined(surname(r), canonicalForename(r)) },
   { name: 'names+district', key: (r) => joined(surname(r), canonicalForename(r), r.postcode && postcodeParts(r.postcode).outcode) },
   { name: 'postcode+forename', key: (r) => joined(r.postcode, canonicalForename(r)) },
   { name: 'email', key: (r) => r.email },

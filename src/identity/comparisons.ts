@@ -4,7 +4,7 @@
 import type { EncodedRecords } from './encoded-records.ts';
 import type { MatchField } from './match-types.ts';
 import { areNicknames } from './nicknames.ts';
-import { jaroWinkler } from './similarity.ts';
+import { jaroWinkler, withinOneEdit } from './similarity.ts';
 
 export const FIELDS = [
   { field: 'nhsNumber', levels: ['same', 'different'] },
@@ -15,11 +15,11 @@ export const FIELDS = [
       'both-similar', 'surname-only', 'forename-only', 'different',
     ],
   },
-  { field: 'birthDate', levels: ['exact', 'day-month-swapped', 'one-digit', 'same-year', 'different'] },
+  { field: 'birthDate', levels: ['exact', 'day-month-swapped', 'one-digit', 'within-a-year', 'within-ten-years', 'different'] },
   { field: 'sex', levels: ['same', 'different'] },
   { field: 'postcode', levels: ['full', 'sector', 'district', 'area', 'different'] },
   { field: 'town', levels: ['exact', 'similar', 'different'] },
-  { field: 'email', levels: ['exact', 'similar', 'different'] },
+  { field: 'email', levels: ['exact', 'different'] },
   { field: 'phone', levels: ['exact', 'different'] },
 ] as const satisfies readonly { field: MatchField; levels: readonly string[] }[];
 
@@ -63,14 +63,12 @@ function isPartOf(a: string, b: string): boolean {
 /** Compares records i and j field by field, writing each field's level (or NULL_LEVEL) into `out`. */
 export class Comparator {
   private readonly names: SimilarityCache;
-  private readonly contacts: SimilarityCache;
   private readonly places: SimilarityCache;
   private readonly r: EncodedRecords;
 
   constructor(r: EncodedRecords) {
     this.r = r;
     this.names = new SimilarityCache(r.names.values);
-    this.contacts = new SimilarityCache(r.contacts.values);
     this.places = new SimilarityCache(r.places.values);
   }
 
@@ -85,8 +83,12 @@ export class Comparator {
     const s2 = r.sex[j];
     out[F.sex] = s1 === 0 || s2 === 0 ? NULL_LEVEL : s1 === s2 ? 0 : 1;
     out[F.postcode] = this.postcode(i, j);
-    out[F.town] = this.similar(r.town[i], r.town[j], this.places);
-    out[F.email] = this.similar(r.email[i], r.email[j], this.contacts);
+    // The town says little once postcodes are compared, and counting both would count one move twice.
+    out[F.town] = out[F.postcode] === NULL_LEVEL ? this.similar(r.town[i], r.town[j], this.places) : NULL_LEVEL;
+    // Emails are made from names (john.smith12@…), so only an exact one is evidence of its own.
+    const e1 = r.email[i];
+    const e2 = r.email[j];
+    out[F.email] = e1 < 0 || e2 < 0 ? NULL_LEVEL : e1 === e2 ? 0 : 1;
     const p1 = r.phone[i];
     const p2 = r.phone[j];
     out[F.phone] = p1 < 0 || p2 < 0 ? NULL_LEVEL : p1 === p2 ? 0 : 1;
@@ -110,12 +112,18 @@ export class Comparator {
   private isSimilarForename(a: number, b: number, middleA: number, middleB: number): boolean {
     if (a === middleB || b === middleA) return true;
     const values = this.r.names.values;
-    return areNicknames(values[a], values[b]) || this.names.get(a, b) >= SIMILAR;
+    return areNicknames(values[a], values[b]) || this.isMistyped(a, b) || isShortFormOf(values[a], values[b]);
+  }
+
+  /** Jaro–Winkler at or above SIMILAR, or one slip of the keyboard (which Jaro–Winkler scores low when it hits the first letter). */
+  private isMistyped(a: number, b: number): boolean {
+    const values = this.r.names.values;
+    return this.names.get(a, b) >= SIMILAR || (values[a].length >= 3 && values[b].length >= 3 && withinOneEdit(values[a], values[b]));
   }
 
   private isSimilarSurname(a: number, b: number): boolean {
     const values = this.r.names.values;
-    return this.names.get(a, b) >= SIMILAR || isPartOf(values[a], values[b]);
+    return this.isMistyped(a, b) || isPartOf(values[a], values[b]);
   }
 
   private name(i: number, j: number): number {
@@ -134,7 +142,7 @@ export class Comparator {
       if (g1 === g2) return NAME.exact;
       const values = r.names.values;
       if (g1 === r.middle[j] || g2 === r.middle[i] || areNicknames(values[g1], values[g2])) return NAME.nickname;
-      if (this.names.get(g1, g2) >= SIMILAR || isInitialOf(values[g1], values[g2])) return NAME.surnameExact;
+      if (this.isMistyped(g1, g2) || isShortFormOf(values[g1], values[g2]) || isInitialOf(values[g1], values[g2])) return NAME.surnameExact;
       return NAME.surnameOnly;
     }
     if (g1 === f2 && f1 === g2) return NAME.swapped;
@@ -145,11 +153,20 @@ export class Comparator {
   }
 }
 
+/** RAY / RAYMOND, CHRIS / CHRISTOPHER: the shorter forename (three letters or more) begins the longer. */
+function isShortFormOf(a: string, b: string): boolean {
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return short.length >= 3 && long.startsWith(short);
+}
+
 function isInitialOf(a: string, b: string): boolean {
   return (a.length === 1 && b[0] === a) || (b.length === 1 && a[0] === b);
 }
 
-/** Levels: exact, day and month swapped, one digit wrong or two adjacent digits swapped, same year, different. */
+/**
+ * Levels: exact, day and month swapped, one digit wrong or two adjacent digits swapped, within a
+ * year, within ten years, further apart (a father and son of one name at one address).
+ */
 export function birthDateLevel(a: number, b: number): number {
   if (a === 0 || b === 0) return NULL_LEVEL;
   if (a === b) return 0;
@@ -159,7 +176,8 @@ export function birthDateLevel(a: number, b: number): number {
   const mdB = b % 10000;
   if (yearA === yearB && Math.floor(mdA / 100) === mdB % 100 && mdA % 100 === Math.floor(mdB / 100)) return 1;
   if (isOneDigitApart(a, b)) return 2;
-  return yearA === yearB ? 3 : 4;
+  const months = Math.abs((yearA * 12 + Math.floor(mdA / 100)) - (yearB * 12 + Math.floor(mdB / 100)));
+  return months <= 12 ? 3 : months <= 120 ? 4 : 5;
 }
 
 function isOneDigitApart(a: number, b: number): boolean {

@@ -69,8 +69,8 @@ export interface PairScore {
   decision: MatchDecision;
   /**
    * What decided it when a rule did, not the weights: `nhs-number` (same valid number),
-   * `nhs-number-conflict` (different valid numbers), `placeholder`, `possible-twin` (same surname and
-   * date of birth, different forenames: twins are the commonest false link, so never linked).
+   * `nhs-number-conflict` (different valid numbers), `placeholder`, `possible-twin` (same date of birth,
+   * unrelated forenames, no shared email or phone: twins are the commonest false link, so never linked).
    */
   rule?: 'nhs-number' | 'nhs-number-conflict' | 'placeholder' | 'possible-twin';
   fields: FieldWeight[];

@@ -31,7 +31,7 @@ export interface MatchModel {
   trainedAt: string;
 }
 
-export const DEFAULT_THRESHOLDS = { link: 8, review: 2 } as const;
+export const DEFAULT_THRESHOLDS = { link: 4, review: 2 } as const;
 /** Term-frequency adjustments are kept within ± this many bits, so one rare name cannot carry a pair alone. */
 export const TF_CAP = 4;
 /** A pair with the same NHS number is not linked when everything else weighs this far against it. */
@@ -42,21 +42,21 @@ export const SAME_NHS_CONTRADICTION = -12;
 const STARTING_M: Record<string, number[]> = {
   nhsNumber: [0.97, 0.03],
   name: [0.7, 0.01, 0.05, 0.08, 0.05, 0.03, 0.04, 0.03, 0.01],
-  birthDate: [0.9, 0.02, 0.04, 0.02, 0.02],
+  birthDate: [0.9, 0.02, 0.04, 0.02, 0.01, 0.01],
   sex: [0.98, 0.02],
   postcode: [0.7, 0.05, 0.08, 0.05, 0.12],
   town: [0.8, 0.1, 0.1],
-  email: [0.8, 0.1, 0.1],
+  email: [0.9, 0.1],
   phone: [0.8, 0.2],
 };
 const STARTING_U: Record<string, number[]> = {
   nhsNumber: [1e-7, 1 - 1e-7],
   name: [2e-5, 1e-6, 2e-6, 5e-5, 5e-5, 5e-5, 0.005, 0.01, 0.985],
-  birthDate: [4e-5, 4e-5, 3e-4, 0.012, 0.9876],
+  birthDate: [4e-5, 4e-5, 3e-4, 0.012, 0.15, 0.8376],
   sex: [0.5, 0.5],
   postcode: [2e-5, 2e-4, 0.003, 0.03, 0.96678],
   town: [0.05, 0.01, 0.94],
-  email: [1e-6, 1e-5, 0.99999],
+  email: [1e-6, 1 - 1e-6],
   phone: [1e-6, 1 - 1e-6],
 };
 

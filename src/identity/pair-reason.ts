@@ -20,13 +20,14 @@ const PHRASES: Record<string, Record<string, string>> = {
     exact: 'same date of birth',
     'day-month-swapped': 'date of birth with day and month swapped',
     'one-digit': 'date of birth one digit apart',
-    'same-year': 'same year of birth only',
-    different: 'different dates of birth',
+    'within-a-year': 'dates of birth within a year',
+    'within-ten-years': 'dates of birth within ten years',
+    different: 'dates of birth more than ten years apart',
   },
   sex: { same: 'same sex', different: 'different sex' },
   postcode: { full: 'same postcode', sector: 'same postcode sector', district: 'same postcode district', area: 'same postcode area', different: 'different postcodes' },
   town: { exact: 'same town', similar: 'similar town', different: 'different towns' },
-  email: { exact: 'same email', similar: 'similar email', different: 'different emails' },
+  email: { exact: 'same email', different: 'different emails' },
   phone: { exact: 'same phone', different: 'different phones' },
 };
 

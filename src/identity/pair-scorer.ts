@@ -8,8 +8,9 @@ import { decisionOf, gradeOf, type MatchModel, probabilityOf, SAME_NHS_CONTRADIC
 import { describeField } from './pair-reason.ts';
 
 // Which names' rarity adjusts each name level: 1 both, 2 surname, 3 forename, 0 none (FIELDS order).
-/** The name level "same surname, unrelated forenames" (FIELDS order). */
+/** The name levels "same surname, unrelated forenames" and "different names" (FIELDS order). */
 const SURNAME_ONLY = 6;
+const DIFFERENT_NAMES = 8;
 const NAME_TF_KIND = Int8Array.from([1, 1, 2, 2, 3, 0, 2, 3, 0]);
 
 function adjustments(values: readonly string[], tf: TermFrequencies, rareShare: number, prefix = ''): Float32Array {
@@ -84,18 +85,25 @@ export class PairScorer {
     }
     const byWeight = decisionOf(weight, thresholds);
     if (nhs === 1) {
-      // Two different valid NHS numbers are never linked automatically.
+      // Two different valid NHS numbers are never linked automatically; a person looks only when
+      // everything else says one person (a mistyped number), not at every relative with a number.
       this.rule = 'nhs-number-conflict';
-      return byWeight === 'link' ? 'review' : byWeight;
+      const rest = weight - this.table.weight(F.nhsNumber, 1);
+      return rest >= thresholds.link ? 'review' : 'no-link';
     }
     const r = this.records;
-    if (this.levels[F.name] === SURNAME_ONLY && this.levels[F.birthDate] === 0 && r.given[i] >= 0 && r.given[j] >= 0) {
+    const name = this.levels[F.name];
+    const unrelatedForenames = (name === SURNAME_ONLY || name === DIFFERENT_NAMES) && r.given[i] >= 0 && r.given[j] >= 0;
+    // Twins rarely share an email address or phone; one shared says these are one person after all.
+    const sharedContact = this.levels[F.email] === 0 || this.levels[F.phone] === 0;
+    if (unrelatedForenames && this.levels[F.birthDate] === 0 && !sharedContact) {
       this.rule = 'possible-twin';
       return 'no-link';
     }
-    if (this.records.placeholder[i] === 1 || this.records.placeholder[j] === 1) {
+    if (r.placeholder[i] === 1 || r.placeholder[j] === 1) {
+      // "BABY BOY SMITH" is renamed at registration; the renamed record links then.
       this.rule = 'placeholder';
-      return byWeight === 'link' ? 'review' : byWeight;
+      return 'no-link';
     }
     return byWeight;
   }
@@ -171,8 +179,8 @@ function describePair(decision: MatchDecision, rule: PairRule, fields: FieldWeig
   const because =
     rule === 'nhs-number' && decision === 'review' ? 'same NHS number but the other details contradict it'
       : rule === 'nhs-number-conflict' && decision === 'review' ? 'different NHS numbers, so never linked automatically'
-        : rule === 'placeholder' && decision === 'review' ? 'a placeholder identity never drives a link'
-          : rule === 'possible-twin' ? 'possibly twins: same surname and date of birth, different forenames'
+        : rule === 'placeholder' ? 'a placeholder identity never drives a link'
+          : rule === 'possible-twin' ? 'possibly twins: same date of birth, unrelated forenames'
           : undefined;
   const head = because ? `${VERDICT[decision]} (${because})` : VERDICT[decision];
   return `${head}: ${parts.join('; ')}. Match weight ${weight.toFixed(1)}.`;

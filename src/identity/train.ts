@@ -1,6 +1,7 @@
 // Estimates a matching model from the installation's own records, as Splink does: u from random pairs
 // (almost all non-matches), m by Expectation–Maximisation on pairs blocked by one rule at a time
-// (never learning the fields the rule fixed), the prior from the EM estimates, and term frequencies.
+// (never learning the fields the rule fixed; pairs with NHS numbers on both sides count as labelled),
+// the prior from the EM estimates, and term frequencies.
 // See: ../shared/reference/linkage.md §1.1 (training rationale)
 import { FIELD_COUNT, FIELDS, NULL_LEVEL, Comparator, F } from './comparisons.ts';
 import { EncodedRecords } from './encoded-records.ts';
@@ -18,14 +19,31 @@ export interface TrainOptions {
   thresholds?: MatchModel['thresholds'];
 }
 
+/** How sure a pair with the same (or different) valid NHS number is a match (or not): numbers are sometimes mistyped. */
+const ANCHORED_MATCH = 0.998;
+
+/** Pairs sharing an NHS number needed before their estimates are preferred. */
+const MIN_LABELLED_PAIRS = 500;
+
 /** Smallest probability any level is given, so an unseen level never weighs infinitely. */
 const FLOOR = 1e-9;
 
-/** Training rules and the fields each one fixes (EM learns every other field's m from its pairs). */
+/**
+ * Address fields, which households share: twins share a birth date and an address, a father and son
+ * a name and an address. Where a rule blocks such pairs together, EM would take them for matches if
+ * it also saw the address, so the birth-date and name rules leave address out and the NHS number
+ * rule (pairs that are as good as labelled) learns it.
+ */
+const HOUSEHOLD = [F.postcode, F.town];
+
+/**
+ * Training rules and the fields each one fixes or leaves out (EM learns every other field's m from
+ * its pairs). Not postcode: people sharing an address share surnames too.
+ */
 const TRAINING_RULES: readonly (BlockingRule & { fixes: readonly number[] })[] = [
-  { name: 'birth-date', key: (r) => r.birthDate, fixes: [F.birthDate] },
-  { name: 'names', key: (r) => (r.given && r.family ? `${r.given}|${r.family}` : undefined), fixes: [F.name] },
-  { name: 'postcode', key: (r) => r.postcode, fixes: [F.postcode, F.town] },
+  { name: 'birth-date', key: (r) => r.birthDate, fixes: [F.birthDate, ...HOUSEHOLD] },
+  { name: 'names', key: (r) => (r.given && r.family ? `${r.given}|${r.family}` : undefined), fixes: [F.name, ...HOUSEHOLD] },
+  { name: 'nhs-number', key: (r) => r.nhsNumber, fixes: [F.nhsNumber] },
 ];
 
 /** A small deterministic generator (mulberry32), so training on the same records gives the same model. */
@@ -57,15 +75,19 @@ export function trainModel(records: readonly MatchRecord[], options: TrainOption
   if (records.length < 2) return model;
   const u = estimateU(encoded, comparator, random, options.uPairs ?? 1_000_000);
   const m = FIELDS.map(({ field }) => model.fields[field].map((l) => l.m));
-  const estimates: { m: number[][]; fixes: readonly number[]; share: number; pairs: number }[] = [];
+  const estimates: { name: string; m: number[][]; fixes: readonly number[]; share: number; pairs: number }[] = [];
   for (const rule of TRAINING_RULES) {
     const sample = blockedSample(records, rule, comparator, random, options.emPairs ?? 1_000_000);
     if (sample.total === 0) continue;
     const result = expectationMaximisation(sample.patterns, sample.total, m, u, rule.fixes, options.iterations ?? 30);
-    estimates.push({ m: result.m, fixes: rule.fixes, share: result.share, pairs: sample.blockedPairs });
+    estimates.push({ name: rule.name, m: result.m, fixes: rule.fixes, share: result.share, pairs: sample.blockedPairs });
   }
+  // Enough pairs sharing an NHS number are as good as a labelled sample, and unlike the other rules'
+  // blocks they hold no households: prefer what EM learnt there.
+  const labelled = estimates.find((e) => e.name === 'nhs-number' && e.pairs >= MIN_LABELLED_PAIRS);
   for (let f = 0; f < FIELD_COUNT; f++) {
-    const learnt = estimates.filter((e) => !e.fixes.includes(f));
+    const all = estimates.filter((e) => !e.fixes.includes(f));
+    const learnt = labelled && !labelled.fixes.includes(f) ? [labelled] : all;
     const levels = FIELDS[f].levels.length;
     for (let l = 0; l < levels; l++) {
       const mean = learnt.length > 0 ? learnt.reduce((s, e) => s + e.m[f][l], 0) / learnt.length : m[f][l];
@@ -192,7 +214,10 @@ function expectationMaximisation(
         pm *= m[f][l];
         pu *= u[f][l];
       }
-      const posterior = pm / (pm + pu);
+      // Pairs whose NHS numbers agree or differ are as good as labelled: household members and twins
+      // (same surname, address, often birth date) would otherwise teach EM that they are matches.
+      const nhs = levels[F.nhsNumber];
+      const posterior = nhs === 0 ? ANCHORED_MATCH : nhs === 1 ? 1 - ANCHORED_MATCH : pm / (pm + pu);
       matches += posterior * count;
       for (let f = 0; f < FIELD_COUNT; f++) if (levels[f] !== NULL_LEVEL) mCounts[f][levels[f]] += posterior * count;
     }

@@ -12,11 +12,12 @@ import { searchType } from './interactions/search-type.ts';
 import { batchOrTransaction } from './interactions/transaction.ts';
 import { conditionalUpdate, update } from './interactions/update.ts';
 import { vread } from './interactions/vread.ts';
-import { patientEverythingOperation } from './operations/everything.ts';
+import { patientEverythingOperation, personEverythingOperation } from './operations/everything.ts';
 import { importCsvOperation } from './operations/import-csv.ts';
 import { matchReviewDecideOperation, matchReviewOperation, personLinkHistoryOperation, personUnlinkOperation } from './operations/identity-review.ts';
 import { importFhirOperation } from './operations/import-fhir.ts';
 import { lexiconUnmappedOperation } from './operations/lexicon-unmapped.ts';
+import { patientMatchOperation } from './operations/patient-match.ts';
 import { quarantineDiscardOperation, quarantineListOperation, quarantineReplayOperation } from './operations/quarantine.ts';
 import { translateOperation } from './operations/translate.ts';
 import { validateOperation } from './operations/validate.ts';
@@ -65,6 +66,10 @@ function route(req: FhirRequest, ctx: FhirContext): Interaction {
     if (s[1] === '_search' && m === 'POST') return searchType;
     if (s[1] === '_history' && m === 'GET') return history;
     if (s[1] === '$validate' && m === 'POST') return validateOperation;
+    if (s[1] === '$match' && type === 'Patient') {
+      if (m === 'POST') return patientMatchOperation;
+      throw notAllowed(req);
+    }
     if (s[1] === '$translate' && type === 'ConceptMap' && (m === 'GET' || m === 'POST')) return translateOperation;
     if (s[1]!.startsWith('$') || s[1]!.startsWith('_')) throw new FhirError('not-found', 'HTTP_UNKNOWN_OPERATION', `Unknown operation or path '${s[1]}' on ${type}`);
     if (m === 'GET') return read;
@@ -75,6 +80,7 @@ function route(req: FhirRequest, ctx: FhirContext): Interaction {
   }
   if (s.length === 3 && s[2] === '_history' && m === 'GET') return history;
   if (s.length === 3 && s[2] === '$everything' && type === 'Patient' && m === 'GET') return patientEverythingOperation;
+  if (s.length === 3 && s[2] === '$everything' && type === 'Person' && m === 'GET') return personEverythingOperation;
   if (s.length === 3 && s[2] === '$unlink' && type === 'Person' && m === 'POST') return personUnlinkOperation;
   if (s.length === 3 && s[2] === '$link-history' && type === 'Person' && m === 'GET') return personLinkHistoryOperation;
   if (s.length === 3 && s[2] === '$translate' && type === 'ConceptMap' && (m === 'GET' || m === 'POST')) return translateOperation;

@@ -1,5 +1,6 @@
-// Patient $everything: every resource in the person's compartment (one index scan on person_key),
-// paged by rid, plus the shared resources they reference (practitioners, organisations…).
+// $everything: every resource in the compartments of one or more source Patients (an index scan on
+// person_key), paged by rid, plus the shared resources they reference (practitioners, organisations…).
+// One Patient for Patient/$everything; all of a Person's linked records for Person/$everything.
 // See: https://hl7.org/fhir/R4/patient-operation-everything.html
 import type { Queryable } from './driver.ts';
 import { personKeyOf } from './hash.ts';
@@ -19,9 +20,10 @@ export interface EverythingOptions {
   types?: readonly string[];
 }
 
-export async function patientEverything(q: Queryable, patientId: string, options: EverythingOptions, filter?: AccessFilter): Promise<SearchResult> {
+/** The resources in the compartments of `patientIds`, paged, with the shared resources they reference. */
+export async function patientEverything(q: Queryable, patientIds: readonly string[], options: EverythingOptions, filter?: AccessFilter): Promise<SearchResult> {
   const params = new SqlParams();
-  const conditions = [`r.person_key = ${params.add(personKeyOf(patientId))}`, 'NOT r.deleted'];
+  const conditions = [`r.person_key = ANY(${params.add(patientIds.map(personKeyOf))}::bigint[])`, 'NOT r.deleted'];
   const access = accessPredicate('r', params, filter);
   if (access) conditions.push(access);
   if (options.types?.length) conditions.push(`r.type = ANY(${params.add(options.types)}::text[])`);

@@ -102,8 +102,11 @@ export interface Repository {
   matchCondition(type: string, query: Array<[string, string]>, header: string, filter?: AccessFilter): Promise<Resource | undefined>;
   history(type: string | undefined, id: string | undefined, options: HistoryOptions, filter?: AccessFilter): Promise<HistoryPage>;
   search(request: SearchRequest, context: { owner: string; filter?: AccessFilter; query?: ReadonlyArray<[string, string]> }): Promise<SearchResult>;
-  /** Patient $everything: the person's compartment, paged, with referenced shared resources. */
-  everything(patientId: string, options: EverythingOptions, filter?: AccessFilter): Promise<SearchResult>;
+  /**
+   * $everything: the compartment of one Patient (404 if it is unknown), or of several (a Person's
+   * records, already checked by the caller), paged, with referenced shared resources.
+   */
+  everything(patientIds: string | readonly string[], options: EverythingOptions, filter?: AccessFilter): Promise<SearchResult>;
   /** Parses search parameters against this repository's search parameter registry. */
   parseSearch(type: string, query: ReadonlyArray<[string, string]>, lenient?: boolean): SearchRequest;
   /**

@@ -252,9 +252,10 @@ export class SqlRepository implements Repository {
     });
   }
 
-  async everything(patientId: string, options: EverythingOptions, filter?: AccessFilter): Promise<SearchResult> {
-    await this.read('Patient', patientId, filter);
-    return patientEverything(this.q, patientId, options, filter);
+  async everything(patientIds: string | readonly string[], options: EverythingOptions, filter?: AccessFilter): Promise<SearchResult> {
+    if (typeof patientIds !== 'string') return patientEverything(this.q, patientIds, options, filter);
+    await this.read('Patient', patientIds, filter);
+    return patientEverything(this.q, [patientIds], options, filter);
   }
 
   /** Parses search parameters with this repository's registry and limits. */

@@ -45,3 +45,13 @@ export function requireIdentityAccess(principal: Principal, action: 'read' | 'de
     throw new FhirError('forbidden', 'AUTH_IDENTITY_SCOPE', what);
   }
 }
+
+/**
+ * Patient/$match looks across everyone's records, so it needs a token that may search Patient
+ * outside a patient context (e.g. `user/Patient.rs`).
+ */
+export function requireMatchAccess(principal: Principal): void {
+  if (!grantingScopes(principal.scopes, 'Patient', 's').some((s) => s.context !== 'patient')) {
+    throw new FhirError('forbidden', 'AUTH_MATCH_SCOPE', 'Patient/$match needs a token that may search Patient outside a patient context (e.g. user/Patient.rs)');
+  }
+}

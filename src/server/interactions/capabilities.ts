@@ -32,9 +32,20 @@ function resourceEntry(type: string, ctx: FhirContext): CapabilityStatementRestR
       ...params.map((p) => ({ name: p.code, type: p.type, definition: p.url, documentation: p.description.slice(0, 200) })),
     ],
   };
-  if (type === 'Patient') entry.operation = [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }];
+  if (type === 'Patient') {
+    entry.operation = [
+      { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
+      { name: 'match', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-match' },
+    ];
+  }
   if (type === 'ConceptMap') entry.operation = [{ name: 'translate', definition: 'http://hl7.org/fhir/OperationDefinition/ConceptMap-translate' }];
-  if (type === 'Person') entry.operation = ['unlink', 'link-history'].map((name) => ({ name, definition: `urn:sharedcare:OperationDefinition:${name}` }));
+  if (type === 'Person') {
+    entry.operation = [
+      // Patient-everything's parameters, over the compartments of every record linked to the person.
+      { name: 'everything', definition: 'urn:sharedcare:OperationDefinition:Person-everything' },
+      ...['unlink', 'link-history'].map((name) => ({ name, definition: `urn:sharedcare:OperationDefinition:${name}` })),
+    ];
+  }
   return entry;
 }
 

@@ -1,13 +1,16 @@
-// $everything: GET [base]/Patient/[id]/$everything, paged (_count, _since, _type).
-// See: https://hl7.org/fhir/R4/patient-operation-everything.html
-import { invalid } from '../../fhir/errors.ts';
-import type { Interaction } from '../fhir-request.ts';
+// $everything: GET [base]/Patient/[id]/$everything (one source record's compartment) and
+// GET [base]/Person/[id]/$everything (the compartments of every record linked to the person),
+// paged (_count, _since, _type). See: https://hl7.org/fhir/R4/patient-operation-everything.html
+import type { Person } from '@medplum/fhirtypes';
+import { FhirError, invalid } from '../../fhir/errors.ts';
+import type { EverythingOptions } from '../../store/everything.ts';
+import type { SearchResult } from '../../store/repository.ts';
+import type { FhirContext, FhirRequest, FhirResponse, Interaction } from '../fhir-request.ts';
 import { searchsetBundle } from '../bundles.ts';
 import { access } from '../rest-semantics.ts';
 
-export const patientEverythingOperation: Interaction = async (req, ctx) => {
-  const [, id] = req.segments as [string, string];
-  const filter = access(req, 'Patient', 'r');
+/** The paging and type options of an $everything request. */
+function everythingOptions(req: FhirRequest, ctx: FhirContext): EverythingOptions {
   const get = (name: string) => req.query.find(([k]) => k === name)?.[1];
   const count = get('_count');
   if (count !== undefined && !/^\d+$/.test(count)) throw invalid('SEARCH_COUNT', '_count must be a non-negative integer', '_count');
@@ -23,13 +26,42 @@ export const patientEverythingOperation: Interaction = async (req, ctx) => {
       return false;
     }
   });
-  const options = {
+  return {
     count: Math.min(count ? Number(count) : ctx.settings.everythingPageSize, 5000),
     ...(after ? { after } : {}),
     ...(get('_since') ? { since: get('_since')! } : {}),
     ...(requested || readable.length < ctx.definitions.resourceTypes.length ? { types: readable } : {}),
   };
-  const result = await ctx.repo.everything(id, options, filter);
+}
+
+function everythingBundle(req: FhirRequest, ctx: FhirContext, result: SearchResult): FhirResponse {
   if (result.next) result.next = [...req.query.filter(([k]) => k !== '_cursor'), ...result.next];
   return { status: 200, body: searchsetBundle(req, req.segments.join('/'), result, {}, ctx.definitions) };
+}
+
+export const patientEverythingOperation: Interaction = async (req, ctx) => {
+  const [, id] = req.segments as [string, string];
+  const filter = access(req, 'Patient', 'r');
+  const options = everythingOptions(req, ctx);
+  return everythingBundle(req, ctx, await ctx.repo.everything(id, options, filter));
+};
+
+/**
+ * Person/$everything: the person, its linked source Patients and everything in their compartments.
+ * A retired person (its records merged into another, or split among others) answers 410 naming
+ * where its records went, rather than an empty record a client could mistake for "nothing known".
+ */
+export const personEverythingOperation: Interaction = async (req, ctx) => {
+  const [, id] = req.segments as [string, string];
+  const filter = access(req, 'Person', 'r');
+  const options = everythingOptions(req, ctx);
+  const person = (await ctx.repo.read('Person', id, filter)) as Person;
+  if (person.active === false) {
+    const survivor = person.link?.map((l) => l.target.reference).find((r) => r?.startsWith('Person/'));
+    throw survivor
+      ? new FhirError('gone', 'IDENTITY_PERSON_MERGED', `Person/${id} was merged into ${survivor}: ask for ${survivor}/$everything`)
+      : new FhirError('gone', 'IDENTITY_PERSON_RETIRED', `Person/${id} is retired: its records now belong to other persons`);
+  }
+  const patientIds = (person.link ?? []).flatMap((l) => /^Patient\/([^/]+)$/.exec(l.target.reference ?? '')?.[1] ?? []);
+  return everythingBundle(req, ctx, await ctx.repo.everything(patientIds, options, filter));
 };
