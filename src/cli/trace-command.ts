@@ -6,6 +6,7 @@ import { PdsClient } from '../identity/pds/pds-client.ts';
 import { PDS_BASE_PATH } from '../identity/pds/spine-codes.ts';
 import { TRACE_OUTCOMES, TRACE_THRESHOLD } from '../identity/pds/trace-decision.ts';
 import { traceRecords, type TraceSummary } from '../identity/pds/trace.ts';
+import { relinkPatients } from '../identity/linker.ts';
 import { loadConfig } from '../server/config.ts';
 import { withCliPlatform } from './cli-platform.ts';
 
@@ -73,8 +74,12 @@ export async function runTraceCommand(args: string[]): Promise<number> {
         all: values.all ?? false, ...(limit ? { limit } : {}), ...(threshold ? { threshold } : {}),
       });
       out(summaryLine(client.baseUrl, summary));
-      // Matching re-reads these records; the traced numbers count as verified there.
-      if (summary.changed.length > 0) out(`NHS number changed for ${summary.changed.length} record${summary.changed.length === 1 ? '' : 's'}: run matching again to re-link them`);
+      // Matching reads these records again: a traced number counts as verified there.
+      if (summary.changed.length > 0) {
+        const outcomes = await relinkPatients(platform.repo, summary.changed);
+        const linked = outcomes.filter((o) => o.outcome === 'linked').length;
+        out(`NHS number changed for ${summary.changed.length} record${summary.changed.length === 1 ? '' : 's'}: matched again, ${linked} now linked by it`);
+      }
       if (summary.aborted) process.stderr.write(`${summary.aborted}\n`);
       if (summary.aborted || summary.counts.error > 0) code = 1;
     } else {

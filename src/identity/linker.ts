@@ -168,3 +168,16 @@ async function placeArrivals(
   for (const personId of new Set(changes.filter((c) => c.basis !== 'sole').map((c) => c.personId))) await store.supersedeCandidatesWithin(personId);
   return outcomes;
 }
+
+/**
+ * Matches these stored source Patients again (after PDS tracing changed what is known of them), in
+ * one transaction; ids whose Patient is no longer stored are passed over.
+ */
+export async function relinkPatients(repo: Repository, patientIds: readonly string[], actor = MATCHER): Promise<ArrivalOutcome[]> {
+  if (patientIds.length === 0) return [];
+  return repo.transaction(async (r, sql) => {
+    const found = await r.search(r.parseSearch('Patient', [['_id', patientIds.join(',')], ['_count', String(patientIds.length)]]), { owner: 'identity' });
+    const patients = found.matches.map((m) => m.resource as Patient);
+    return linkArrivals(r, sql, patients, actor);
+  });
+}
