@@ -5,7 +5,7 @@
 import type { MatchRecord } from './match-types.ts';
 import { isPlaceholderName, postcodeParts } from './normalise.ts';
 import { nameFamilies } from './nicknames.ts';
-import { soundex } from './similarity.ts';
+import { soundex } from './soundex.ts';
 
 export interface BlockingRule {
   name: string;

@@ -61,21 +61,3 @@ export function withinOneEdit(a: string, b: string): boolean {
   }
   return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
-
-const SOUNDEX_CODES = '01230120022455012623010202';
-
-/** American Soundex (letter + three digits), as PDS uses for fuzzy family-name search. */
-export function soundex(name: string): string {
-  if (name.length === 0) return '';
-  let code = name[0];
-  let last = SOUNDEX_CODES[name.charCodeAt(0) - 65];
-  for (let i = 1; i < name.length && code.length < 4; i++) {
-    const ch = name.charCodeAt(i) - 65;
-    const digit = SOUNDEX_CODES[ch];
-    if (digit === undefined) continue;
-    // H and W do not separate letters with the same code; vowels do.
-    if (digit !== '0' && digit !== last) code += digit;
-    if (name[i] !== 'H' && name[i] !== 'W') last = digit;
-  }
-  return code.padEnd(4, '0');
-}

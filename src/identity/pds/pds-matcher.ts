@@ -6,7 +6,7 @@ import { ODS_ORGANIZATION_SYSTEM } from '../../fhir/systems.ts';
 import type { PdsPatientRecord } from './pds-population.ts';
 import type { DateBound, PdsCriteria } from './pds-search-query.ts';
 import { hasWildcard, normaliseName, normalisePhone, normalisePostcode, wildcardMatches } from './pds-text.ts';
-import { soundex } from './soundex.ts';
+import { soundex } from '../soundex.ts';
 
 /** Score factors: the product of those that apply is the match score. Documented in docs/identity/pds.md. */
 export const SCORE_FACTORS = {

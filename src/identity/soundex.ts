@@ -1,4 +1,5 @@
-// American Soundex, the homophone code PDS's fuzzy search uses for names (Smith ~ Smythe).
+// American Soundex, the homophone code PDS's fuzzy search uses for names (Smith ~ Smythe), and
+// matching's blocking on the sound of a surname.
 // See: https://en.wikipedia.org/wiki/Soundex (the "H and W" rule of the US National Archives)
 
 const CODES: Record<string, string> = {
