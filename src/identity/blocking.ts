@@ -58,6 +58,8 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
   { name: 'surname+forename', key: (r) => joined(surname(r), canonicalForename(r)) },
   { name: 'names+district', key: (r) => joined(surname(r), canonicalForename(r), r.postcode && postcodeParts(r.postcode).outcode) },
   { name: 'postcode+forename', key: (r) => joined(r.postcode, canonicalForename(r)) },
+  // A household's records: the date of birth missing or mistyped, the forename a nickname or typo.
+  { name: 'postcode+surname-sound', key: (r) => joined(r.postcode, surname(r) && soundex(surname(r)!)) },
   { name: 'email', key: (r) => r.email },
   { name: 'phone', key: (r) => r.phone },
 ];

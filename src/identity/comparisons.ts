@@ -148,8 +148,10 @@ export class Comparator {
     if (g1 === f2 && f1 === g2) return NAME.swapped;
     const surnameSimilar = this.isSimilarSurname(f1, f2);
     if (g1 === g2) return surnameSimilar ? NAME.forenameExact : NAME.forenameOnly;
-    if (surnameSimilar && this.isSimilarForename(g1, g2, r.middle[i], r.middle[j])) return NAME.bothSimilar;
-    return NAME.different;
+    const forenameRelated = this.isSimilarForename(g1, g2, r.middle[i], r.middle[j]);
+    if (surnameSimilar && forenameRelated) return NAME.bothSimilar;
+    // A changed surname with the forename given another way (a middle name, a short form).
+    return forenameRelated ? NAME.forenameOnly : NAME.different;
   }
 }
 

@@ -70,9 +70,10 @@ export interface PairScore {
   /**
    * What decided it when a rule did, not the weights: `nhs-number` (same valid number),
    * `nhs-number-conflict` (different valid numbers), `placeholder`, `possible-twin` (same date of birth,
-   * unrelated forenames, no shared email or phone: twins are the commonest false link, so never linked).
+   * unrelated forenames, no shared email or phone: twins are the commonest false link, so never linked),
+   * `possible-relative` (dates of birth more than a year apart: a parent and child of one name).
    */
-  rule?: 'nhs-number' | 'nhs-number-conflict' | 'placeholder' | 'possible-twin';
+  rule?: 'nhs-number' | 'nhs-number-conflict' | 'placeholder' | 'possible-twin' | 'possible-relative';
   fields: FieldWeight[];
   /** One plain-English sentence a reviewer can read, e.g. "Same NHS number (verified); date of birth exact; surname similar (ALLEN / ALAN)". */
   reason: string;

@@ -27,11 +27,16 @@ export interface MatchModel {
   termFrequencies: { given: TermFrequencies; family: TermFrequencies; postcode: TermFrequencies };
   /** Match weights (log2 Bayes factor including the prior): at or above `link` link, at or above `review` ask a person. */
   thresholds: { link: number; review: number };
+  /**
+   * u of a full postcode agreement between two different people who share a surname: households
+   * share both, so that agreement is far more common than between random people and weighs less.
+   */
+  householdPostcodeU: number;
   trainedOn: number;
   trainedAt: string;
 }
 
-export const DEFAULT_THRESHOLDS = { link: 4, review: 2 } as const;
+export const DEFAULT_THRESHOLDS = { link: 1, review: -1 } as const;
 /** Term-frequency adjustments are kept within ± this many bits, so one rare name cannot carry a pair alone. */
 export const TF_CAP = 4;
 /** A pair with the same NHS number is not linked when everything else weighs this far against it. */
@@ -72,6 +77,7 @@ export function defaultModel(): MatchModel {
     fields,
     termFrequencies: { given: none, family: none, postcode: none },
     thresholds: { ...DEFAULT_THRESHOLDS },
+    householdPostcodeU: 0.05,
     trainedOn: 0,
     trainedAt: new Date(0).toISOString(),
   };
@@ -80,11 +86,15 @@ export function defaultModel(): MatchModel {
 /** log2 Bayes factors per field and level, laid out for the scoring loop. */
 export class WeightTable {
   readonly prior: number;
+  /** The weight of a full postcode agreement between records that share a surname. */
+  readonly householdPostcode: number;
   private readonly weights: Float64Array[];
 
   constructor(model: MatchModel) {
     this.prior = Math.log2(model.prior / (1 - model.prior));
     this.weights = FIELDS.map(({ field }) => Float64Array.from(model.fields[field].map((l) => Math.log2(l.m / l.u))));
+    const full = model.fields.postcode[0]!;
+    this.householdPostcode = Math.min(Math.log2(full.m / (model.householdPostcodeU ?? 0.05)), this.weights[4]![0]!);
   }
 
   weight(field: number, level: number): number {

@@ -8,9 +8,14 @@ import { decisionOf, gradeOf, type MatchModel, probabilityOf, SAME_NHS_CONTRADIC
 import { describeField } from './pair-reason.ts';
 
 // Which names' rarity adjusts each name level: 1 both, 2 surname, 3 forename, 0 none (FIELDS order).
+/** Name levels where the surnames agree exactly: exact, nickname, forename mistyped, surname only (FIELDS order). */
+const SURNAME_AGREES = Int8Array.from([1, 0, 1, 1, 0, 0, 1, 0, 0]);
 /** The name levels "same surname, unrelated forenames" and "different names" (FIELDS order). */
 const SURNAME_ONLY = 6;
 const DIFFERENT_NAMES = 8;
+/** The date-of-birth levels "within ten years" and "further apart" (FIELDS order). */
+const BIRTHS_YEARS_APART = 4;
+const BIRTHS_DECADES_APART = 5;
 const NAME_TF_KIND = Int8Array.from([1, 1, 2, 2, 3, 0, 2, 3, 0]);
 
 function adjustments(values: readonly string[], tf: TermFrequencies, rareShare: number, prefix = ''): Float32Array {
@@ -33,7 +38,7 @@ export class PairScorer {
   private readonly comparator: Comparator;
   private readonly givenAdjustment: Float32Array;
   private readonly familyAdjustment: Float32Array;
-  private readonly postcodeAdjustment: Float32Array;
+  private readonly postcodeRarity: Float32Array;
   /** The rule behind the last decision, if one applied. */
   rule: PairRule;
   readonly records: EncodedRecords;
@@ -48,13 +53,13 @@ export class PairScorer {
     const { given, family, postcode } = model.termFrequencies;
     this.givenAdjustment = adjustments(records.names.values, given, rareShare);
     this.familyAdjustment = adjustments(records.names.values, family, rareShare);
-    this.postcodeAdjustment = adjustments(records.places.values, postcode, rareShare);
+    this.postcodeRarity = adjustments(records.places.values, postcode, rareShare);
   }
 
   /** Compares i and j (filling `levels`) and returns the total match weight. */
   weight(i: number, j: number): number {
     this.comparator.compare(i, j, this.levels);
-    return this.table.total(this.levels) + this.nameAdjustment(i) + this.postcodeTf(i);
+    return this.table.total(this.levels) + this.nameAdjustment(i) + this.postcodeAdjustment(i);
   }
 
   private nameAdjustment(i: number): number {
@@ -68,8 +73,14 @@ export class PairScorer {
     return givenPart + familyPart;
   }
 
-  private postcodeTf(i: number): number {
-    return this.levels[F.postcode] === 0 ? this.postcodeAdjustment[this.records.postcode[i]] : 0;
+  /**
+   * Changes to a full postcode agreement's weight: its rarity, or, when the surnames agree too, the
+   * household weight instead (people of one surname at one address are usually one family).
+   */
+  private postcodeAdjustment(i: number): number {
+    if (this.levels[F.postcode] !== 0) return 0;
+    if (SURNAME_AGREES[this.levels[F.name]] === 1) return this.table.householdPostcode - this.table.weight(F.postcode, 0);
+    return this.postcodeRarity[this.records.postcode[i]]!;
   }
 
   /** The decision for the pair last weighed, with the rules that outrank the weights; sets `rule`. */
@@ -100,6 +111,12 @@ export class PairScorer {
       this.rule = 'possible-twin';
       return 'no-link';
     }
+    const birth = this.levels[F.birthDate];
+    if (birth === BIRTHS_YEARS_APART || birth === BIRTHS_DECADES_APART) {
+      // A father and son of one name at one address: never linked; within ten years, a person looks.
+      this.rule = 'possible-relative';
+      return birth === BIRTHS_DECADES_APART || byWeight === 'no-link' ? 'no-link' : 'review';
+    }
     if (r.placeholder[i] === 1 || r.placeholder[j] === 1) {
       // "BABY BOY SMITH" is renamed at registration; the renamed record links then.
       this.rule = 'placeholder';
@@ -118,7 +135,7 @@ export class PairScorer {
     for (let f = 0; f < FIELD_COUNT; f++) {
       const level = this.levels[f];
       if (level === NULL_LEVEL && !hasField(a, b, f)) continue;
-      const tf = f === F.name ? this.nameAdjustment(i) : f === F.postcode ? this.postcodeTf(i) : 0;
+      const tf = f === F.name ? this.nameAdjustment(i) : f === F.postcode ? this.postcodeAdjustment(i) : 0;
       const [left, right] = shownValues(f, a, b);
       fields.push({
         field: FIELDS[f].field,
@@ -181,6 +198,7 @@ function describePair(decision: MatchDecision, rule: PairRule, fields: FieldWeig
       : rule === 'nhs-number-conflict' && decision === 'review' ? 'different NHS numbers, so never linked automatically'
         : rule === 'placeholder' ? 'a placeholder identity never drives a link'
           : rule === 'possible-twin' ? 'possibly twins: same date of birth, unrelated forenames'
+            : rule === 'possible-relative' ? 'dates of birth years apart: possibly a relative of the same name'
           : undefined;
   const head = because ? `${VERDICT[decision]} (${because})` : VERDICT[decision];
   return `${head}: ${parts.join('; ')}. Match weight ${weight.toFixed(1)}.`;

@@ -95,7 +95,37 @@ export function trainModel(records: readonly MatchRecord[], options: TrainOption
     }
   }
   model.prior = estimatePrior(records.length, estimates, model);
+  model.householdPostcodeU = householdPostcodeU(records, random) ?? model.householdPostcodeU;
   return model;
+}
+
+/**
+ * How often two different people who share a surname share a full postcode: measured on pairs whose
+ * different NHS numbers prove them different people. Undefined when there are too few such pairs.
+ */
+function householdPostcodeU(records: readonly MatchRecord[], random: () => number, limit = 200_000): number | undefined {
+  const bySurname = new Map<string, number[]>();
+  records.forEach((r, i) => {
+    if (!r.family || !r.nhsNumber || !r.postcode) return;
+    const group = bySurname.get(r.family);
+    if (group) group.push(i);
+    else bySurname.set(r.family, [i]);
+  });
+  let pairs = 0;
+  let shared = 0;
+  for (const group of bySurname.values()) {
+    if (group.length < 2) continue;
+    // Big surname groups are sampled so common names do not dominate the count.
+    const tries = Math.min((group.length * (group.length - 1)) / 2, 50);
+    for (let t = 0; t < tries && pairs < limit; t++) {
+      const a = records[group[Math.floor(random() * group.length)]!]!;
+      const b = records[group[Math.floor(random() * group.length)]!]!;
+      if (a === b || a.nhsNumber === b.nhsNumber) continue;
+      pairs++;
+      if (a.postcode === b.postcode) shared++;
+    }
+  }
+  return pairs >= 200 ? Math.max((shared + 0.5) / (pairs + 1), FLOOR) : undefined;
 }
 
 function termFrequencies(values: readonly (string | undefined)[]): TermFrequencies {
