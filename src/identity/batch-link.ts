@@ -50,7 +50,9 @@ async function refreshRecords(repo: Repository): Promise<number> {
   await repo.transaction(async (_r, sql) => {
     for await (const page of scanResources(sql, 'Patient')) {
       const ids = page.map((p) => p.id!);
-      const [stored, traces] = await Promise.all([readRecords(sql, ids), tracedNumbers(sql, ids)]);
+      // One transaction is one connection: its queries run one after another.
+      const stored = await readRecords(sql, ids);
+      const traces = await tracedNumbers(sql, ids);
       const fresh = page.map((p) => withTrace(matchRecordFromPatient(p as Patient), traces.get(p.id!)));
       const different = fresh.filter((r) => !sameFeatures(r, stored.get(r.id)?.record));
       await writeRecords(sql, different);

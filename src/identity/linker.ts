@@ -9,12 +9,11 @@ import type { Repository } from '../store/repository.ts';
 import { blockingKeys } from './blocking.ts';
 import { EncodedRecords } from './encoded-records.ts';
 import { LinkStore } from './links/link-store.ts';
-import { linksOf } from './links/link-rows.ts';
-import type { LinkChange, LinkRow } from './links/link-types.ts';
+import type { LinkChange } from './links/link-types.ts';
 import type { MatchRecord, PairScore } from './match-types.ts';
 import { PairScorer } from './pair-scorer.ts';
 import { matchRecordFromPatient } from './patient-features.ts';
-import { currentModel, readRecords, sameFeatures, recordsByKey, recordsOfPersons, tracedNumbers, withTrace, writeRecords, type StoredRecord } from './record-store.ts';
+import { currentModel, readArrivalState, recordsAround, recordsByKey, sameFeatures, withTrace, writeRecords, type StoredRecord } from './record-store.ts';
 
 export const MATCHER = 'sharedcare:matcher';
 
@@ -73,7 +72,7 @@ class Neighbourhood {
 export async function linkArrivals(repo: Repository, sql: Queryable, patients: readonly Patient[], actor = MATCHER): Promise<ArrivalOutcome[]> {
   if (patients.length === 0) return [];
   const ids = patients.map((p) => p.id!);
-  const [stored, traces, currentLinks] = await Promise.all([readRecords(sql, ids), tracedNumbers(sql, ids), linksOf(sql, ids)]);
+  const { stored, traced: traces, linkKinds } = await readArrivalState(sql, ids);
   const arrivals = patients.map((p) => withTrace(matchRecordFromPatient(p), traces.get(p.id!)));
   const changed = arrivals.filter((r) => {
     const before = stored.get(r.id);
@@ -84,7 +83,7 @@ export async function linkArrivals(repo: Repository, sql: Queryable, patients: r
     .map((r) => ({ patientId: r.id, personId: stored.get(r.id)!.personId!, outcome: 'unchanged', reviews: 0 }));
   if (changed.length === 0) return outcomes;
   await writeRecords(sql, changed);
-  return [...outcomes, ...(await placeArrivals(repo, sql, changed, stored, currentLinks, actor))];
+  return [...outcomes, ...(await placeArrivals(repo, sql, changed, stored, linkKinds, actor))];
 }
 
 async function placeArrivals(
@@ -92,7 +91,7 @@ async function placeArrivals(
   sql: Queryable,
   arrivals: readonly MatchRecord[],
   stored: ReadonlyMap<string, StoredRecord>,
-  currentLinks: ReadonlyMap<string, LinkRow>,
+  linkKinds: ReadonlyMap<string, 'auto' | 'manual'>,
   actor: string,
 ): Promise<ArrivalOutcome[]> {
   const keysOf = new Map(arrivals.map((r) => [r.id, blockingKeys(r)]));
@@ -100,12 +99,10 @@ async function placeArrivals(
   const candidateIds = new Set<string>();
   for (const ids of byKey.values()) for (const id of ids) candidateIds.add(id);
   for (const r of arrivals) candidateIds.delete(r.id);
-  const candidates = await readRecords(sql, [...candidateIds]);
-  const personIds = new Set<string>();
-  for (const s of [...candidates.values(), ...stored.values()]) if (s.personId) personIds.add(s.personId);
-  const members = await recordsOfPersons(sql, [...personIds]);
+  const arrivalPersons = [...stored.values()].flatMap((s) => (s.personId ? [s.personId] : []));
+  // The candidates, and every record of their persons and the arrivals' persons (for the constraints).
+  const everyone = await recordsAround(sql, [...candidateIds], arrivalPersons);
   const store = new LinkStore(repo, sql);
-  const everyone = new Map<string, StoredRecord>([...members, ...candidates]);
   for (const r of arrivals) everyone.set(r.id, { record: r, ...(stored.get(r.id)?.personId ? { personId: stored.get(r.id)!.personId } : {}) });
   const rules = await store.rulesAmong([...everyone.keys()]);
   const hood = new Neighbourhood(everyone, rules);
@@ -126,10 +123,10 @@ async function placeArrivals(
       const weight = scorer.weight(x, y);
       return { id, y, weight, decision: scorer.decide(x, y, weight), rule: scorer.rule };
     }).sort((a, b) => b.weight - a.weight);
-    const link = currentLinks.get(arrival.id);
+    const manual = linkKinds.get(arrival.id) === 'manual';
     const current = hood.personOf.get(arrival.id);
     let placed: { personId: string; pair?: (typeof scored)[number] } | undefined;
-    if (link?.kind === 'manual' && current) placed = { personId: current };
+    if (manual && current) placed = { personId: current };
     else {
       for (const pair of scored) {
         const personId = hood.personOf.get(pair.id);
@@ -143,7 +140,7 @@ async function placeArrivals(
     const personId = placed?.personId ?? (alone ? current! : store.newPersonId());
     hood.place(arrival.id, personId);
     const match = placed?.pair ? scorer.explain(x, placed.pair.y) : undefined;
-    if (!(link?.kind === 'manual')) {
+    if (!manual) {
       changes.push({
         patientId: arrival.id,
         personId,
@@ -159,7 +156,7 @@ async function placeArrivals(
       reviews.push(scorer.explain(x, pair.y));
       queued++;
     }
-    const outcome = link?.kind === 'manual' ? 'kept' : match ? 'linked' : 'new';
+    const outcome = manual ? 'kept' : match ? 'linked' : 'new';
     outcomes.push({ patientId: arrival.id, personId, outcome, ...(match ? { match } : {}), reviews: queued });
   }
   await store.applyLinks(changes, actor);

@@ -37,12 +37,39 @@ export async function readRecords(sql: Queryable, patientIds: readonly string[])
   return new Map(rows.map((row) => [row.patient_id, toStored(row)]));
 }
 
-/** Every record of these persons. */
-export async function recordsOfPersons(sql: Queryable, personIds: readonly string[]): Promise<Map<string, StoredRecord>> {
-  if (personIds.length === 0) return new Map();
+/** What matching knows of arriving records, in one round trip: stored record and person, link kind, traced number. */
+export interface ArrivalState {
+  stored: Map<string, StoredRecord>;
+  linkKinds: Map<string, 'auto' | 'manual'>;
+  traced: Map<string, string>;
+}
+
+export async function readArrivalState(sql: Queryable, patientIds: readonly string[]): Promise<ArrivalState> {
+  const { rows } = await sql.query<RecordRow & { id: string; kind: 'auto' | 'manual' | null; traced: string | null }>(
+    `SELECT p.id, r.patient_id, r.features, r.person_id, l.kind, t.nhs_number AS traced
+     FROM unnest($1::text[]) AS p(id)
+     LEFT JOIN identity_record r ON r.patient_id = p.id
+     LEFT JOIN identity_link l ON l.patient_id = p.id
+     LEFT JOIN identity_trace t ON t.patient_id = p.id AND t.outcome IN ('traced', 'restricted') AND t.nhs_number IS NOT NULL`,
+    [patientIds],
+  );
+  const state: ArrivalState = { stored: new Map(), linkKinds: new Map(), traced: new Map() };
+  for (const row of rows) {
+    if (row.patient_id) state.stored.set(row.id, toStored(row));
+    if (row.kind) state.linkKinds.set(row.id, row.kind);
+    if (row.traced) state.traced.set(row.id, row.traced);
+  }
+  return state;
+}
+
+/** These records, and every record of their persons and of the other persons named, in one query. */
+export async function recordsAround(sql: Queryable, patientIds: readonly string[], personIds: readonly string[]): Promise<Map<string, StoredRecord>> {
+  if (patientIds.length === 0 && personIds.length === 0) return new Map();
   const { rows } = await sql.query<RecordRow>(
-    'SELECT patient_id, features, person_id FROM identity_record WHERE person_id = ANY($1::text[])',
-    [personIds],
+    `SELECT patient_id, features, person_id FROM identity_record
+     WHERE patient_id = ANY($1::text[])
+        OR person_id IN (SELECT person_id FROM identity_record WHERE patient_id = ANY($1::text[]) UNION SELECT unnest($2::text[]))`,
+    [patientIds, personIds],
   );
   return new Map(rows.map((row) => [row.patient_id, toStored(row)]));
 }
@@ -51,14 +78,6 @@ export async function recordsOfPersons(sql: Queryable, personIds: readonly strin
 export async function writeRecords(sql: Queryable, records: readonly MatchRecord[]): Promise<void> {
   if (records.length === 0) return;
   const ids = records.map((r) => r.id);
-  await sql.query(
-    `INSERT INTO identity_record (patient_id, source, features, nhs_number)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[])
-     ON CONFLICT (patient_id) DO UPDATE SET source = EXCLUDED.source, features = EXCLUDED.features,
-       nhs_number = EXCLUDED.nhs_number, updated_at = now()`,
-    [ids, records.map((r) => r.source ?? null), records.map((r) => JSON.stringify(r)), records.map((r) => r.nhsNumber ?? null)],
-  );
-  await sql.query('DELETE FROM identity_block_key WHERE patient_id = ANY($1::text[])', [ids]);
   const keys: string[] = [];
   const owners: string[] = [];
   for (const record of records) {
@@ -67,7 +86,22 @@ export async function writeRecords(sql: Queryable, records: readonly MatchRecord
       owners.push(record.id);
     }
   }
-  await sql.query('INSERT INTO identity_block_key (key, patient_id) SELECT * FROM unnest($1::text[], $2::text[])', [keys, owners]);
+  // One statement: the records, the keys they no longer have removed, the new ones added.
+  await sql.query(
+    `WITH fresh (key, patient_id) AS (SELECT * FROM unnest($5::text[], $6::text[])),
+     saved AS (
+       INSERT INTO identity_record (patient_id, source, features, nhs_number)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[])
+       ON CONFLICT (patient_id) DO UPDATE SET source = EXCLUDED.source, features = EXCLUDED.features,
+         nhs_number = EXCLUDED.nhs_number, updated_at = now()
+       RETURNING 1),
+     stale AS (
+       DELETE FROM identity_block_key k WHERE k.patient_id = ANY($1::text[])
+         AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.key = k.key AND f.patient_id = k.patient_id)
+       RETURNING 1)
+     INSERT INTO identity_block_key (key, patient_id) SELECT key, patient_id FROM fresh ON CONFLICT DO NOTHING`,
+    [ids, records.map((r) => r.source ?? null), records.map((r) => JSON.stringify(r)), records.map((r) => r.nhsNumber ?? null), keys, owners],
+  );
 }
 
 /** For each key, the records sharing it (keys shared by more than MAX_BLOCK records are left out, as in batch). */

@@ -1,0 +1,44 @@
+// What matching stores of each record, on a real database: saving a changed record replaces its
+// blocking keys (old keys no longer find it), and the arrival state reads record, link kind and
+// traced number in one go.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { blockingKeys } from './blocking.ts';
+import type { MatchRecord } from './match-types.ts';
+import { readArrivalState, recordsByKey, writeRecords } from './record-store.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await openTestDatabase();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const before: MatchRecord = { id: 'rs-1', given: 'NORA', family: 'BATTY', birthDate: '1931-02-03', postcode: 'HD1 2AB' };
+const after: MatchRecord = { ...before, postcode: 'LS6 3CD' };
+
+describe('writeRecords', () => {
+  it('replaces a changed record\'s blocking keys: the old postcode no longer finds it, the new one does', async () => {
+    await writeRecords(db.driver, [before]);
+    const oldKey = blockingKeys(before).find((k) => k.startsWith('postcode+forename:'))!;
+    expect((await recordsByKey(db.driver, [oldKey])).get(oldKey)).toEqual(['rs-1']);
+    await writeRecords(db.driver, [after]);
+    const newKey = blockingKeys(after).find((k) => k.startsWith('postcode+forename:'))!;
+    expect((await recordsByKey(db.driver, [oldKey])).get(oldKey)).toBeUndefined();
+    expect((await recordsByKey(db.driver, [newKey])).get(newKey)).toEqual(['rs-1']);
+    // Keys both versions share are kept, not duplicated.
+    const shared = blockingKeys(after).find((k) => k.startsWith('birth-date+forename:'))!;
+    expect((await recordsByKey(db.driver, [shared])).get(shared)).toEqual(['rs-1']);
+  });
+
+  it('reads the stored record, its link kind and a traced NHS number together', async () => {
+    await db.driver.query(`INSERT INTO identity_trace (patient_id, outcome, nhs_number, status_code) VALUES ('rs-1', 'traced', '9990000018', '01')`);
+    await db.driver.query(`INSERT INTO identity_link (patient_id, person_id, kind, basis, decided_by) VALUES ('rs-1', 'p-1', 'manual', 'manual', 'reviewer')`);
+    const state = await readArrivalState(db.driver, ['rs-1', 'unknown']);
+    expect(state.stored.get('rs-1')?.record).toMatchObject({ postcode: 'LS6 3CD' });
+    expect(state.linkKinds.get('rs-1')).toBe('manual');
+    expect(state.traced.get('rs-1')).toBe('9990000018');
+    expect(state.stored.has('unknown')).toBe(false);
+  });
+});
