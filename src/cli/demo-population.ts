@@ -3,6 +3,7 @@
 import { Readable } from 'node:stream';
 import type { Bundle } from '@medplum/fhirtypes';
 import { FhirError } from '../fhir/errors.ts';
+import { batchLink } from '../identity/batch-link.ts';
 import { importCsv } from '../ingest/csv/import-csv.ts';
 import { Hl7Ingestor } from '../ingest/hl7/hl7-ingestor.ts';
 import { parseScopes } from '../server/auth/smart-scopes.ts';
@@ -74,6 +75,8 @@ export function withoutCouncilRecords(bundles: Iterable<Bundle>): Iterable<Bundl
 
 export interface DemoLoad {
   resources: number;
+  /** Persons the source Patients were matched into. */
+  persons: number;
   csvRows: number;
   hl7Messages: number;
   quarantined: number;
@@ -82,10 +85,13 @@ export interface DemoLoad {
 /**
  * Loads the synthetic population the three ways real data arrives: the health record as FHIR
  * Bundles, each council's social care as its CSV extract, each hospital's visits as its ADT feed.
- * The bad rows and messages the generator puts in on purpose land in the quarantine.
+ * The bad rows and messages the generator puts in on purpose land in the quarantine. Every source
+ * Patient is matched to a person.
  */
 export async function loadDemoPopulation(ctx: FhirContext, options: GenerateOptions): Promise<DemoLoad> {
   const { resources } = await loadBundles(ctx, withoutCouncilRecords(generatePopulation(options)));
+  // The health record arrives as a back-load, matched in one batch; extracts and feeds are matched as they arrive.
+  await batchLink(ctx.repo);
   let csvRows = 0;
   let quarantined = 0;
   for (const extract of csvExtracts(generatePopulation(options))) {
@@ -106,5 +112,9 @@ export async function loadDemoPopulation(ctx: FhirContext, options: GenerateOpti
       if (result.outcome === 'quarantined') quarantined++;
     }
   }
-  return { resources, csvRows, hl7Messages, quarantined };
+  const persons = await ctx.repo.transaction(async (_repo, sql) => {
+    const { rows } = await sql.query<{ n: string }>('SELECT count(DISTINCT person_id) AS n FROM identity_link');
+    return Number(rows[0]!.n);
+  });
+  return { resources, persons, csvRows, hl7Messages, quarantined };
 }

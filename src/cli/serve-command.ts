@@ -65,7 +65,8 @@ export async function runServeCommand(args: string[]): Promise<number> {
     const loaded = await loadDemoPopulation(platform.fhir, { people: config.demoPeople, seed: DEMO_SEED });
     process.stdout.write(`Loaded ${loaded.resources} resources from FHIR Bundles, ${loaded.csvRows} council CSV rows and ` +
       `${loaded.hl7Messages} hospital ADT messages in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
-      `(${loaded.quarantined} bad on purpose, now in the quarantine: sharedcare quarantine list)\n`);
+      `(${loaded.quarantined} bad on purpose, now in the quarantine: sharedcare quarantine list); ` +
+      `their source records are ${loaded.persons} persons (sharedcare review list)\n`);
   }
   const app = await buildHttpServer(platform);
   // The stand-in's spine is the demo population (same size and seed), so tracing the demo finds its people.

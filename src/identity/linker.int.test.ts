@@ -49,6 +49,8 @@ describe('linkArrivals', () => {
     expect(await personOf('nhs-b')).toBe(personId);
     const person = (await repo.read('Person', personId!)) as Person;
     expect(person.link?.map((l) => l.target.reference).sort()).toEqual(['Patient/nhs-a', 'Patient/nhs-b']);
+    // The first record is no longer a person of one: both are held by the verified number.
+    expect(person.link?.find((l) => l.target.reference === 'Patient/nhs-a')?.assurance).toBe('level4');
   });
 
   it('links a council record without an NHS number by its details, explaining each field', async () => {

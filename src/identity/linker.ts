@@ -138,16 +138,17 @@ async function placeArrivals(
     // A record alone in its person keeps that person; otherwise it starts a new one.
     const alone = current !== undefined && [...(hood.members.get(current) ?? [])].every((m) => m === arrival.id);
     const personId = placed?.personId ?? (alone ? current! : store.newPersonId());
+    const partnerWasAlone = placed?.pair !== undefined && hood.members.get(personId)?.size === 1;
     hood.place(arrival.id, personId);
     const match = placed?.pair ? scorer.explain(x, placed.pair.y) : undefined;
-    if (!manual) {
-      changes.push({
-        patientId: arrival.id,
-        personId,
-        kind: 'auto',
-        basis: !match ? 'sole' : match.rule === 'nhs-number' ? 'nhs-number' : 'probabilistic',
-        ...(match ? { weight: match.weight, explanation: match } : {}),
-      });
+    const basis = !match ? 'sole' : match.rule === 'nhs-number' ? 'nhs-number' : 'probabilistic';
+    const link = (patientId: string): LinkChange => ({ patientId, personId, kind: 'auto', basis, ...(match ? { weight: match.weight, explanation: match } : {}) });
+    if (!manual) changes.push(link(arrival.id));
+    // The record it joined was a person of one: it is now held there by the same evidence.
+    if (partnerWasAlone) {
+      const partner = changes.findIndex((c) => c.patientId === placed!.pair!.id);
+      if (partner >= 0) changes[partner] = link(placed!.pair!.id);
+      else changes.push(link(placed!.pair!.id));
     }
     let queued = 0;
     for (const pair of scored) {

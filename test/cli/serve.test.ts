@@ -83,9 +83,11 @@ describe('sharedcare serve', () => {
     const first = await start(['--demo-people', '4']);
     try {
       expect(first.output()).toMatch(/Loaded \d+ resources from FHIR Bundles, \d+ council CSV rows and \d+ hospital ADT messages/);
+      // The four people's records from every source are matched into four persons.
+      expect(first.output()).toMatch(/their source records are 4 persons/);
       const health = await fetch(`${first.base}/healthz`);
       expect(await health.json()).toEqual({ status: 'ok', database: TEST_DATABASE_URL ? 'postgres' : 'pglite' });
-      // Each source keeps its own Patient (GP record, council case system, hospital PAS) until linked.
+      // Each source keeps its own Patient (GP record, council case system, hospital PAS), linked by a Person.
       patients = await patientCount(first.base);
       expect(patients).toBeGreaterThanOrEqual(4);
       expect((await fetch(`${first.base}/fhir/Patient`)).status).toBe(401);
