@@ -56,7 +56,8 @@ describe('applyLinks', () => {
     const p = await person(personId);
     expect(p.active).toBe(true);
     expect(p.meta?.tag).toEqual([LINKED_PERSON_TAG]);
-    expect(p.identifier).toEqual([{ use: 'official', system: NHS_NUMBER_SYSTEM, value: NHS }]);
+    expect(p.identifier).toMatchObject([{ use: 'official', system: NHS_NUMBER_SYSTEM, value: NHS }]);
+    expect(p.identifier?.[0]?.extension?.[0]?.valueCodeableConcept?.coding?.[0]?.code).toBe('01');
     expect(p.link).toEqual([
       { target: { reference: `Patient/${ids[0]}` }, assurance: 'level4' },
       { target: { reference: `Patient/${ids[1]}` }, assurance: 'level3' },

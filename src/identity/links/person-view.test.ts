@@ -8,6 +8,12 @@ import type { LinkBasis, LinkKind } from './link-types.ts';
 import { assuranceOf, buildPerson, buildRetiredPerson, LINKED_PERSON_TAG, PERSON_META_SOURCE, REDIRECTED_TAG } from './person-view.ts';
 import { rankSources, survivingFields, type PersonSource } from './survivorship.ts';
 
+/** The UK Core verification-status extension a Person's NHS number carries. */
+const status = (code: '01' | '02') => ({
+  url: NHS_NUMBER_VERIFICATION_EXTENSION,
+  valueCodeableConcept: { coding: [{ system: NHS_NUMBER_VERIFICATION_SYSTEM_ENGLAND, code, display: code === '01' ? 'Number present and verified' : 'Number present but not traced' }] },
+});
+
 const NHS_A = '9000000009';
 const NHS_B = '9000000017';
 
@@ -88,8 +94,8 @@ describe('buildPerson', () => {
       source('gone', { basis: 'probabilistic', patient: null }),
     ]);
     expect(person.identifier).toEqual([
-      { use: 'official', system: NHS_NUMBER_SYSTEM, value: NHS_A },
-      { system: NHS_NUMBER_SYSTEM, value: NHS_B },
+      { use: 'official', system: NHS_NUMBER_SYSTEM, value: NHS_A, extension: [status('01')] },
+      { system: NHS_NUMBER_SYSTEM, value: NHS_B, extension: [status('02')] },
     ]);
     expect(person.link).toEqual([
       { target: { reference: 'Patient/gone' }, assurance: 'level2' },
@@ -102,7 +108,7 @@ describe('buildPerson', () => {
   });
 
   it('gives no official number when none is verified', () => {
-    expect(buildPerson('p', [source('a', { record: { nhsNumber: NHS_A } })]).identifier).toEqual([{ system: NHS_NUMBER_SYSTEM, value: NHS_A }]);
+    expect(buildPerson('p', [source('a', { record: { nhsNumber: NHS_A } })]).identifier).toEqual([{ system: NHS_NUMBER_SYSTEM, value: NHS_A, extension: [status('02')] }]);
   });
 
   it('retires a person without demographics, redirecting when its records went to one person', () => {

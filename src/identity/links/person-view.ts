@@ -3,7 +3,7 @@
 // See: https://hl7.org/fhir/R4/person.html
 import type { Coding, Identifier, Patient, Person, PersonLink } from '@medplum/fhirtypes';
 import { FhirError } from '../../fhir/errors.ts';
-import { NHS_NUMBER_SYSTEM, SHAREDCARE_CODE_SYSTEM_PREFIX } from '../../fhir/systems.ts';
+import { NHS_NUMBER_SYSTEM, NHS_NUMBER_VERIFICATION_EXTENSION, NHS_NUMBER_VERIFICATION_SYSTEM_ENGLAND, SHAREDCARE_CODE_SYSTEM_PREFIX } from '../../fhir/systems.ts';
 import type { Queryable } from '../../store/driver.ts';
 import type { Repository, WriteResult } from '../../store/repository.ts';
 import type { MatchRecord } from '../match-types.ts';
@@ -43,10 +43,15 @@ export function personIdentifiers(sources: readonly PersonSource[]): Identifier[
     if (claim) claims.set(claim.value, (claims.get(claim.value) ?? false) || claim.verified);
   }
   const values = [...claims].sort(([, a], [, b]) => Number(b) - Number(a));
+  // The verification status is shown as UK Core carries it: 01 verified, 02 present but not traced.
   return values.map(([value, verified], i) => ({
     ...(i === 0 && verified ? { use: 'official' as const } : {}),
     system: NHS_NUMBER_SYSTEM,
     value,
+    extension: [{
+      url: NHS_NUMBER_VERIFICATION_EXTENSION,
+      valueCodeableConcept: { coding: [{ system: NHS_NUMBER_VERIFICATION_SYSTEM_ENGLAND, code: verified ? '01' : '02', display: verified ? 'Number present and verified' : 'Number present but not traced' }] },
+    }],
   }));
 }
 
