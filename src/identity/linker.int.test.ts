@@ -3,6 +3,7 @@
 // placeholders and twins never link; re-sent records change nothing; reviewers' rules hold.
 import type { Patient, Person } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nhsNumberCheckDigit } from '../fhir/nhs-number.ts';
 import { SOURCE_SYSTEM_PREFIX } from '../fhir/systems.ts';
 import type { SqlRepository } from '../store/sql-repository.ts';
 import { sourcePatient } from '../../test/support/identity-records.ts';
@@ -35,6 +36,14 @@ function arrive(...patients: Patient[]) {
 
 const personOf = async (patientId: string) => (await repo.transaction((r, sql) => new LinkStore(r, sql).personsOf([patientId]))).get(patientId);
 const openCandidates = () => repo.transaction((r, sql) => new LinkStore(r, sql).listCandidates({ status: 'open', limit: 100, offset: 0 }));
+
+/** A valid test-range NHS number from nine digits (the next that has a check digit). */
+function validNhsNumber(first: number): string {
+  for (let body = first; ; body++) {
+    const check = nhsNumberCheckDigit(String(body));
+    if (check !== undefined) return `${body}${check}`;
+  }
+}
 
 const MARY = { given: 'MARY', family: 'ALLEN', birthDate: '1948-03-12', sex: 'F' as const, postcode: 'E8 1AA' };
 
@@ -121,5 +130,14 @@ describe('linkArrivals', () => {
     const [outcome] = await arrive(patient('rule-b', 'council', { ...details, postcode: 'E8 1AB' }));
     expect(outcome!.outcome).not.toBe('linked');
     expect(await personOf('rule-b')).not.toBe(await personOf('rule-a'));
+  });
+
+  it('makes one person of two records of a new person arriving at once on two connections', async () => {
+    for (let n = 0; n < 5; n++) {
+      const details = { given: 'OLGA', family: `PETROVA${'X'.repeat(n)}`, birthDate: `1960-02-0${n + 1}`, sex: 'F' as const, postcode: 'S1 2HE', nhsNumber: validNhsNumber(999100000 + n * 7) };
+      const [a, b] = [`race-${n}-a`, `race-${n}-b`];
+      await Promise.all([arrive(patient(a, 'gp', { ...details, nhsVerified: true })), arrive(patient(b, 'hospital', details))]);
+      expect(await personOf(b)).toBe(await personOf(a));
+    }
   });
 });

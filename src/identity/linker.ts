@@ -13,7 +13,7 @@ import type { LinkChange } from './links/link-types.ts';
 import type { MatchRecord, PairScore } from './match-types.ts';
 import { PairScorer } from './pair-scorer.ts';
 import { matchRecordFromPatient } from './patient-features.ts';
-import { currentModel, readArrivalState, recordsAround, recordsByKey, sameFeatures, withTrace, writeRecords, type StoredRecord } from './record-store.ts';
+import { currentModel, lockBlockingKeys, readArrivalState, recordsAround, recordsByKey, sameFeatures, withTrace, writeRecords, type StoredRecord } from './record-store.ts';
 
 export const MATCHER = 'sharedcare:matcher';
 
@@ -82,6 +82,7 @@ export async function linkArrivals(repo: Repository, sql: Queryable, patients: r
     .filter((r) => !changed.includes(r))
     .map((r) => ({ patientId: r.id, personId: stored.get(r.id)!.personId!, outcome: 'unchanged', reviews: 0 }));
   if (changed.length === 0) return outcomes;
+  await lockBlockingKeys(sql, changed.flatMap((r) => blockingKeys(r)));
   await writeRecords(sql, changed);
   return [...outcomes, ...(await placeArrivals(repo, sql, changed, stored, linkKinds, actor))];
 }

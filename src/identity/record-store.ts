@@ -1,6 +1,7 @@
 // The SQL behind what matching knows of each source Patient: its MatchRecord (identity_record), its
 // blocking keys (identity_block_key), PDS trace results, and the stored model.
 import type { Queryable } from '../store/driver.ts';
+import { hash64 } from '../store/hash.ts';
 import { blockingKeys, MAX_BLOCK } from './blocking.ts';
 import type { MatchRecord } from './match-types.ts';
 import { defaultModel, type MatchModel } from './model.ts';
@@ -102,6 +103,16 @@ export async function writeRecords(sql: Queryable, records: readonly MatchRecord
      INSERT INTO identity_block_key (key, patient_id) SELECT key, patient_id FROM fresh ON CONFLICT DO NOTHING`,
     [ids, records.map((r) => r.source ?? null), records.map((r) => JSON.stringify(r)), records.map((r) => r.nhsNumber ?? null), keys, owners],
   );
+}
+
+/**
+ * Serialises, until the transaction ends, the matching of records that share a blocking key: two
+ * records of one new person arriving at once on two connections would otherwise each miss the other
+ * and become two persons. Sorted, so two transactions never wait on each other in a circle.
+ */
+export async function lockBlockingKeys(sql: Queryable, keys: readonly string[]): Promise<void> {
+  const locks = [...new Set(keys.map((k) => hash64(`identity-key:${k}`)))].sort();
+  if (locks.length > 0) await sql.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [locks]);
 }
 
 /** For each key, the records sharing it (keys shared by more than MAX_BLOCK records are left out, as in batch). */
