@@ -94,4 +94,16 @@ describe('runTraceCommand', () => {
       delete process.env.SHAREDCARE_PDS_URL;
     }
   });
+
+  it('leaves a verified number PDS disagrees with unchanged and lists it for review', async () => {
+    const held = testNhsNumber(3);
+    await withCliPlatform(data, async (platform) => {
+      const record: MatchRecord = { id: 'shaw-held', given: 'TOM', family: 'SHAW', birthDate: '1970-02-02', sex: 'M', nhsNumber: held, nhsVerified: true };
+      await platform.driver.query('INSERT INTO identity_record (patient_id, features) VALUES ($1, $2::jsonb)', [record.id, JSON.stringify(record)]);
+    });
+    const { stdout } = await runCommand(runTraceCommand, ['--pds', standin.url, '--all', '--data', data]);
+    expect(stdout).toMatch(/conflict 1/);
+    expect(stdout).toContain('Verified NHS numbers PDS disagrees with, left unchanged for review:');
+    expect(stdout).toMatch(new RegExp(`Patient/shaw-held holds ${held.slice(0, 3)} ${held.slice(3, 6)} ${held.slice(6)} as verified.*; PDS traces it to ${ADULT.slice(0, 3)} ${ADULT.slice(3, 6)} ${ADULT.slice(6)}`));
+  });
 });

@@ -7,6 +7,7 @@ import { PDS_BASE_PATH } from '../identity/pds/spine-codes.ts';
 import { TRACE_OUTCOMES, TRACE_THRESHOLD } from '../identity/pds/trace-decision.ts';
 import { traceRecords, type TraceSummary } from '../identity/pds/trace.ts';
 import { relinkPatients } from '../identity/linker.ts';
+import { formatNhsNumber } from '../fhir/nhs-number.ts';
 import { loadConfig } from '../server/config.ts';
 import { withCliPlatform } from './cli-platform.ts';
 
@@ -70,10 +71,18 @@ export async function runTraceCommand(args: string[]): Promise<number> {
     let code = 0;
     if (baseUrl) {
       const client = new PdsClient({ baseUrl });
+      const conflicts: string[] = [];
       const summary = await traceRecords(platform.driver, client, {
         all: values.all ?? false, ...(limit ? { limit } : {}), ...(threshold ? { threshold } : {}),
+        onTraced: (patientId, result) => {
+          if (result.outcome !== 'conflict') return;
+          const { heldNumber, heldNumberStatus } = result.detail as { heldNumber?: string; heldNumberStatus?: string };
+          conflicts.push(`  Patient/${patientId} holds ${formatNhsNumber(heldNumber ?? '?')} as verified${heldNumberStatus ? ` (${heldNumberStatus} on PDS)` : ''}; PDS traces it to ${formatNhsNumber(result.nhsNumber ?? '?')}`);
+        },
       });
       out(summaryLine(client.baseUrl, summary));
+      // A verified number is never replaced by a different one: a person checks these at source.
+      if (conflicts.length > 0) out(`Verified NHS numbers PDS disagrees with, left unchanged for review:\n${conflicts.join('\n')}`);
       // Matching reads these records again: a traced number counts as verified there.
       if (summary.changed.length > 0) {
         const outcomes = await relinkPatients(platform.repo, summary.changed);
