@@ -90,8 +90,7 @@ export interface DemoLoad {
  */
 export async function loadDemoPopulation(ctx: FhirContext, options: GenerateOptions): Promise<DemoLoad> {
   const { resources } = await loadBundles(ctx, withoutCouncilRecords(generatePopulation(options)));
-  // The health record arrives as a back-load: matched as it lands with the starting model, then once more
-  // in one batch with a model trained on it. Extracts and feeds that follow are matched as they arrive.
+  // The health record arrives as a back-load, matched in one batch; extracts and feeds are matched as they arrive.
   await batchLink(ctx.repo);
   let csvRows = 0;
   let quarantined = 0;

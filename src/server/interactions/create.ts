@@ -2,7 +2,6 @@
 // See: https://hl7.org/fhir/R4/http.html#create
 import type { Resource } from '@medplum/fhirtypes';
 import type { Interaction } from '../fhir-request.ts';
-import { matchedWrite } from './matched-write.ts';
 import { access, bodyResource, queryPairs, versionHeaders, writeResponse } from '../rest-semantics.ts';
 
 export const create: Interaction = async (req, ctx) => {
@@ -11,10 +10,10 @@ export const create: Interaction = async (req, ctx) => {
   const { id: _ignored, ...resource } = bodyResource(req, type);
   const ifNoneExist = req.header('if-none-exist');
   if (ifNoneExist !== undefined) access(req, type, 's');
-  const result = await matchedWrite(ctx.repo, type, (repo) => repo.create(resource as Resource, {
+  const result = await ctx.repo.create(resource as Resource, {
     ...(ifNoneExist !== undefined ? { ifNoneExist: queryPairs(ifNoneExist) } : {}),
     ...(filter ? { filter } : {}),
-  }));
+  });
   if (result.outcome === 'unchanged') {
     return { ...writeResponse(req, 200, result.resource, 'An existing resource matched If-None-Exist', false), headers: versionHeaders(result.resource, req.baseUrl, true) };
   }

@@ -3,7 +3,6 @@
 import type { Resource } from '@medplum/fhirtypes';
 import jsonpatch from 'fast-json-patch';
 import { FhirError, invalid } from '../../fhir/errors.ts';
-import { matchedWrite } from './matched-write.ts';
 import type { Interaction } from '../fhir-request.ts';
 import { access, parseETag, writeResponse } from '../rest-semantics.ts';
 
@@ -12,7 +11,7 @@ export const patch: Interaction = async (req, ctx) => {
   const filter = access(req, type, 'u');
   if (!Array.isArray(req.body)) throw invalid('PATCH_BODY', 'PATCH needs a JSON Patch array (application/json-patch+json)', 'body');
   const ifMatch = parseETag(req.header('if-match'), 'If-Match');
-  const result = await matchedWrite(ctx.repo, type, (repo) => repo.transaction(async (repo) => {
+  const result = await ctx.repo.transaction(async (repo) => {
     const current = await repo.read(type, id, filter);
     if (ifMatch !== undefined && ifMatch !== current.meta?.versionId) {
       throw new FhirError('precondition', 'STORE_VERSION_CONFLICT', `Version ${ifMatch} is not the current version (${current.meta?.versionId})`, 'If-Match');
@@ -20,7 +19,7 @@ export const patch: Interaction = async (req, ctx) => {
     const patched = applyJsonPatch(current, req.body as jsonpatch.Operation[]);
     if (patched.resourceType !== type || patched.id !== id) throw invalid('PATCH_IDENTITY', 'A patch may not change resourceType or id', 'body');
     return repo.update(patched, { ifMatch: current.meta!.versionId!, ...(filter ? { filter } : {}) });
-  }));
+  });
   return writeResponse(req, 200, result.resource, `Patched ${type}/${id}`, false);
 };
 

@@ -10,7 +10,6 @@ import type { FhirContext, FhirRequest, FhirResponse, HttpMethod, Interaction } 
 import { errorResponse } from '../outcome.ts';
 import { access, queryPairs, versionHeaders } from '../rest-semantics.ts';
 import { dispatch } from '../router.ts';
-import { matchCreated } from './matched-write.ts';
 
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
 
@@ -209,8 +208,6 @@ async function bulkCreate(req: FhirRequest, repo: Repository, creates: Planned[]
     let stored: Resource[];
     try {
       stored = await repo.createMany(planned.map((p) => rewriteReferences(p.bulkCreate, ids) as Resource), filter);
-      // The Bundle's new Patients are matched inside its transaction (bound, so this joins it).
-      await repo.transaction((bound, sql) => matchCreated(bound, sql, stored));
     } catch (err) {
       throw locateBulkError(err, planned);
     }

@@ -1,7 +1,6 @@
 // update and conditional update: PUT [base]/[type]/[id] (If-Match) and PUT [base]/[type]?criteria.
 // See: https://hl7.org/fhir/R4/http.html#update
 import type { Interaction } from '../fhir-request.ts';
-import { matchedWrite } from './matched-write.ts';
 import { access, bodyResource, parseETag, writeResponse } from '../rest-semantics.ts';
 
 export const update: Interaction = async (req, ctx) => {
@@ -9,7 +8,7 @@ export const update: Interaction = async (req, ctx) => {
   const filter = access(req, type, 'u');
   const ifMatch = parseETag(req.header('if-match'), 'If-Match');
   const options = { allowCreate: ctx.settings.allowUpdateCreate, ...(ifMatch ? { ifMatch } : {}), ...(filter ? { filter } : {}) };
-  const result = await matchedWrite(ctx.repo, type, (repo) => repo.update(bodyResource(req, type, id), options));
+  const result = await ctx.repo.update(bodyResource(req, type, id), options);
   const created = result.outcome === 'created';
   return writeResponse(req, created ? 201 : 200, result.resource, `${created ? 'Created' : 'Updated'} ${type}/${id}`, created);
 };
@@ -21,7 +20,7 @@ export const conditionalUpdate: Interaction = async (req, ctx) => {
   const resource = req.body as { id?: string } | undefined;
   const body = bodyResource(req, type, resource?.id);
   const ifMatch = parseETag(req.header('if-match'), 'If-Match');
-  const result = await matchedWrite(ctx.repo, type, (repo) => repo.conditionalUpdate(type, req.query, body, { ...(ifMatch ? { ifMatch } : {}), ...(filter ? { filter } : {}) }));
+  const result = await ctx.repo.conditionalUpdate(type, req.query, body, { ...(ifMatch ? { ifMatch } : {}), ...(filter ? { filter } : {}) });
   const created = result.outcome === 'created';
   return writeResponse(req, created ? 201 : 200, result.resource, `${created ? 'Created' : 'Updated'} ${type}/${result.resource.id}`, created);
 };
