@@ -105,12 +105,13 @@ async function placeArrivals(
   const everyone = await recordsAround(sql, [...candidateIds], arrivalPersons);
   const store = new LinkStore(repo, sql);
   for (const r of arrivals) everyone.set(r.id, { record: r, ...(stored.get(r.id)?.personId ? { personId: stored.get(r.id)!.personId } : {}) });
-  const rules = await store.rulesAmong([...everyone.keys()]);
+  // A record that shares no key with any other (a new person, the commonest arrival) needs no rules and no model.
+  const anyPartners = [...byKey.values()].some((ids) => ids.length > 1);
+  const rules = anyPartners ? await store.rulesAmong([...everyone.keys()]) : [];
   const hood = new Neighbourhood(everyone, rules);
-  const { model } = await currentModel(sql);
   const records = [...everyone.values()].map((s) => s.record);
   const index = new Map(records.map((r, i) => [r.id, i]));
-  const scorer = new PairScorer(new EncodedRecords(records), model);
+  const scorer = anyPartners ? new PairScorer(new EncodedRecords(records), (await currentModel(sql)).model) : undefined;
 
   const changes: LinkChange[] = [];
   const reviews: PairScore[] = [];
@@ -121,8 +122,8 @@ async function placeArrivals(
     for (const key of keysOf.get(arrival.id)!) for (const id of byKey.get(key) ?? []) if (id !== arrival.id) partners.add(id);
     const scored = [...partners].map((id) => {
       const y = index.get(id)!;
-      const weight = scorer.weight(x, y);
-      return { id, y, weight, decision: scorer.decide(x, y, weight), rule: scorer.rule };
+      const weight = scorer!.weight(x, y);
+      return { id, y, weight, decision: scorer!.decide(x, y, weight), rule: scorer!.rule };
     }).sort((a, b) => b.weight - a.weight);
     const manual = linkKinds.get(arrival.id) === 'manual';
     const current = hood.personOf.get(arrival.id);
@@ -141,7 +142,7 @@ async function placeArrivals(
     const personId = placed?.personId ?? (alone ? current! : store.newPersonId());
     const partnerWasAlone = placed?.pair !== undefined && hood.members.get(personId)?.size === 1;
     hood.place(arrival.id, personId);
-    const match = placed?.pair ? scorer.explain(x, placed.pair.y) : undefined;
+    const match = placed?.pair ? scorer!.explain(x, placed.pair.y) : undefined;
     const basis = !match ? 'sole' : match.rule === 'nhs-number' ? 'nhs-number' : 'probabilistic';
     const link = (patientId: string): LinkChange => ({ patientId, personId, kind: 'auto', basis, ...(match ? { weight: match.weight, explanation: match } : {}) });
     if (!manual) changes.push(link(arrival.id));
@@ -155,7 +156,7 @@ async function placeArrivals(
     for (const pair of scored) {
       const other = hood.personOf.get(pair.id);
       if (pair.decision === 'no-link' || other === personId) continue;
-      reviews.push(scorer.explain(x, pair.y));
+      reviews.push(scorer!.explain(x, pair.y));
       queued++;
     }
     const outcome = manual ? 'kept' : match ? 'linked' : 'new';
