@@ -140,4 +140,18 @@ describe('linkArrivals', () => {
       expect(await personOf(b)).toBe(await personOf(a));
     }
   });
+
+  it('puts a record its source merged into another (HL7 A40) in the survivor\'s person, as a standing decision', async () => {
+    await arrive(patient('merge-survivor', 'pas', { given: 'DELROY', family: 'GRANT', birthDate: '1961-08-14', sex: 'M', postcode: 'B19 1AA' }));
+    // The merged record's details are too different to match on their own.
+    await arrive(patient('merge-old', 'pas', { given: 'D', family: 'GRANTE', birthDate: '1916-08-14', sex: 'M', postcode: 'B6 4PL' }));
+    expect(await personOf('merge-old')).not.toBe(await personOf('merge-survivor'));
+    const merged = { ...patient('merge-old', 'pas', { given: 'D', family: 'GRANTE', birthDate: '1916-08-14', sex: 'M', postcode: 'B6 4PL' }), link: [{ type: 'replaced-by' as const, other: { reference: 'Patient/merge-survivor' } }] };
+    await arrive(merged);
+    expect(await personOf('merge-old')).toBe(await personOf('merge-survivor'));
+    const link = await repo.transaction(async (r, sql) => (await new LinkStore(r, sql).history({ patientId: 'merge-old' }))[0]);
+    expect(link).toMatchObject({ kind: 'manual', basis: 'manual', decidedBy: `${SOURCE_SYSTEM_PREFIX}pas` });
+    const rules = await repo.transaction((r, sql) => new LinkStore(r, sql).rulesAmong(['merge-old']));
+    expect(rules).toMatchObject([{ left: 'merge-old', right: 'merge-survivor', rule: 'same' }]);
+  });
 });

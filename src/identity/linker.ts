@@ -81,10 +81,36 @@ export async function linkArrivals(repo: Repository, sql: Queryable, patients: r
   const outcomes: ArrivalOutcome[] = arrivals
     .filter((r) => !changed.includes(r))
     .map((r) => ({ patientId: r.id, personId: stored.get(r.id)!.personId!, outcome: 'unchanged', reviews: 0 }));
-  if (changed.length === 0) return outcomes;
-  await lockBlockingKeys(sql, changed.flatMap((r) => blockingKeys(r)));
-  await writeRecords(sql, changed);
-  return [...outcomes, ...(await placeArrivals(repo, sql, changed, stored, linkKinds, actor))];
+  if (changed.length > 0) {
+    await lockBlockingKeys(sql, changed.flatMap((r) => blockingKeys(r)));
+    await writeRecords(sql, changed);
+    outcomes.push(...(await placeArrivals(repo, sql, changed, stored, linkKinds, actor)));
+  }
+  await applySourceMerges(repo, sql, patients);
+  return outcomes;
+}
+
+/**
+ * A source system that merged two of its records (HL7 A40: `link` replaced-by) has said they are one
+ * person: a standing `same` rule, and the merged record joins its survivor's person as a manual link.
+ */
+async function applySourceMerges(repo: Repository, sql: Queryable, patients: readonly Patient[]): Promise<void> {
+  const merges = patients.flatMap((p) => {
+    const survivor = p.link?.find((l) => l.type === 'replaced-by')?.other?.reference;
+    return survivor?.startsWith('Patient/') ? [{ merged: p.id!, survivor: survivor.slice('Patient/'.length), source: p.meta?.source }] : [];
+  });
+  if (merges.length === 0) return;
+  const store = new LinkStore(repo, sql);
+  for (const { merged, survivor, source } of merges) {
+    const actor = source ?? MATCHER;
+    const reason = `Merged into Patient/${survivor} by its source system`;
+    await store.addRule(merged, survivor, 'same', actor, reason);
+    const persons = await store.personsOf([merged, survivor]);
+    const target = persons.get(survivor);
+    if (target && persons.get(merged) !== target) {
+      await store.applyLinks([{ patientId: merged, personId: target, kind: 'manual', basis: 'manual', reason }], actor);
+    }
+  }
 }
 
 async function placeArrivals(
