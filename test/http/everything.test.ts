@@ -2,7 +2,7 @@
 // $validate (issues without storing anything).
 // See: https://hl7.org/fhir/R4/patient-operation-everything.html and operation-resource-validate.html
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { create, entryKeys, expectOutcome, linkOf, nhsIdentifier, nhsNumber, patient } from '../support/fhir-fixtures.ts';
+import { create, entryKeys, everyPage, expectOutcome, linkOf, nhsIdentifier, nhsNumber, patient } from '../support/fhir-fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.ts';
 
 let t: TestPlatform;
@@ -39,23 +39,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function everyPage(url: string): Promise<{ matches: string[]; includes: string[]; pages: number }> {
-  const matches: string[] = [];
-  const includes: string[] = [];
-  let pages = 0;
-  let next: string | undefined = url;
-  while (next) {
-    const res = await t.request('GET', next);
-    expect(res.status, res.text.slice(0, 300)).toBe(200);
-    matches.push(...entryKeys(res, 'match'));
-    includes.push(...entryKeys(res, 'include'));
-    next = linkOf(res, 'next');
-    pages += 1;
-    expect(pages).toBeLessThan(20);
-  }
-  return { matches, includes, pages };
-}
-
 describe('Patient/$everything', () => {
   it('returns the compartment and the shared resources it references, nothing of other patients', async () => {
     const res = await t.request('GET', `/fhir/Patient/${subject.id}/$everything`);
@@ -74,14 +57,14 @@ describe('Patient/$everything', () => {
     const first = await t.request('GET', `/fhir/Patient/${subject.id}/$everything?_count=3`);
     expect(entryKeys(first, 'match')).toHaveLength(3);
     expect(linkOf(first, 'next')).toBeDefined();
-    const { matches, pages } = await everyPage(`/fhir/Patient/${subject.id}/$everything?_count=3`);
+    const { matches, pages } = await everyPage(t, `/fhir/Patient/${subject.id}/$everything?_count=3`);
     expect(pages).toBe(3);
     expect(new Set(matches).size).toBe(matches.length);
     expect(matches.sort()).toEqual([...compartment].sort());
   });
 
   it('honours _type, returning only those types', async () => {
-    const { matches, includes } = await everyPage(`/fhir/Patient/${subject.id}/$everything?_type=Observation,Condition&_count=4`);
+    const { matches, includes } = await everyPage(t, `/fhir/Patient/${subject.id}/$everything?_type=Observation,Condition&_count=4`);
     expect(matches.sort()).toEqual(compartment.filter((k) => k.startsWith('Observation/') || k.startsWith('Condition/')).sort());
     for (const key of [...matches, ...includes]) expect(key).toMatch(/^(Observation|Condition)\//);
   });
@@ -89,7 +72,7 @@ describe('Patient/$everything', () => {
   it('leaves out deleted resources', async () => {
     const gone = await create(t, { resourceType: 'Observation', status: 'final', code: { text: 'deleted soon' }, subject: { reference: `Patient/${subject.id}` } });
     await t.request('DELETE', `/fhir/Observation/${gone.id}`);
-    const { matches } = await everyPage(`/fhir/Patient/${subject.id}/$everything`);
+    const { matches } = await everyPage(t, `/fhir/Patient/${subject.id}/$everything`);
     expect(matches).not.toContain(`Observation/${gone.id}`);
   });
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinkStore } from '../../src/identity/links/link-store.ts';
 import { sourceResourceId } from '../../src/ingest/provenance.ts';
-import { entryKeys, expectOutcome, linkOf, nhsIdentifier, nhsNumber } from '../support/fhir-fixtures.ts';
+import { entryKeys, everyPage, expectOutcome, nhsIdentifier, nhsNumber } from '../support/fhir-fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.ts';
 
 let t: TestPlatform;
@@ -60,23 +60,6 @@ beforeAll(async () => {
   otherPerson = (await t.request('GET', `/fhir/Person?patient=${other[0]}`)).body.entry[0].resource.id;
 });
 
-async function everyPage(url: string, token?: string): Promise<{ matches: string[]; includes: string[]; pages: number }> {
-  const matches: string[] = [];
-  const includes: string[] = [];
-  let pages = 0;
-  let next: string | undefined = url;
-  while (next) {
-    const res = await t.request('GET', next, token ? { token } : {});
-    expect(res.status, res.text.slice(0, 300)).toBe(200);
-    matches.push(...entryKeys(res, 'match'));
-    includes.push(...entryKeys(res, 'include'));
-    next = linkOf(res, 'next');
-    pages += 1;
-    expect(pages).toBeLessThan(20);
-  }
-  return { matches, includes, pages };
-}
-
 describe('Person search', () => {
   it('one Person links both sources\' records and carries the NHS number', async () => {
     const person = (await t.request('GET', `/fhir/Person/${personId}`)).body;
@@ -126,11 +109,11 @@ describe('Person/$everything', () => {
 
   it('pages with _count and next links, without repeats or losses, and honours _type', async () => {
     const all = entryKeys(await t.request('GET', `/fhir/Person/${personId}/$everything`), 'match');
-    const { matches, pages } = await everyPage(`/fhir/Person/${personId}/$everything?_count=2`);
+    const { matches, pages } = await everyPage(t, `/fhir/Person/${personId}/$everything?_count=2`);
     expect(pages).toBe(Math.ceil(all.length / 2));
     expect(new Set(matches).size).toBe(matches.length);
     expect(matches.sort()).toEqual([...all].sort());
-    const typed = await everyPage(`/fhir/Person/${personId}/$everything?_type=Observation&_count=1`);
+    const typed = await everyPage(t, `/fhir/Person/${personId}/$everything?_type=Observation&_count=1`);
     expect(typed.matches.sort()).toEqual([gp[1], council[2]].sort());
   });
 

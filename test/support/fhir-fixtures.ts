@@ -73,3 +73,21 @@ export function expectOutcome(res: TestResponse, status: number, expected: { cod
   if (expected.expression) expect(issues.flatMap((i) => i.expression ?? [])).toContain(expected.expression);
   return res.body;
 }
+
+/** Follows `next` links from `url`, collecting the `match` and `include` entry keys of every page. */
+export async function everyPage(t: TestPlatform, url: string, token?: string): Promise<{ matches: string[]; includes: string[]; pages: number }> {
+  const matches: string[] = [];
+  const includes: string[] = [];
+  let pages = 0;
+  let next: string | undefined = url;
+  while (next) {
+    const res = await t.request('GET', next, token ? { token } : {});
+    expect(res.status, res.text.slice(0, 300)).toBe(200);
+    matches.push(...entryKeys(res, 'match'));
+    includes.push(...entryKeys(res, 'include'));
+    next = linkOf(res, 'next');
+    pages += 1;
+    expect(pages).toBeLessThan(20);
+  }
+  return { matches, includes, pages };
+}
