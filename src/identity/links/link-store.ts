@@ -150,6 +150,25 @@ export class LinkStore {
     return personId;
   }
 
+  /**
+   * A source record that no longer exists (deleted) leaves matching: what matching knew of it goes,
+   * its link is ended in the history with who and why, open candidates naming it are superseded, and
+   * its person is rebuilt (inactive if it was the only record). Returns the person it left, if any.
+   */
+  async forget(patientId: string, actor: Actor, reason: string): Promise<string | undefined> {
+    const why = requireReason(reason);
+    await this.sql.query('DELETE FROM identity_block_key WHERE patient_id = $1', [patientId]);
+    await this.sql.query('DELETE FROM identity_record WHERE patient_id = $1', [patientId]);
+    const link = (await linksOf(this.sql, [patientId])).get(patientId);
+    if (!link) return undefined;
+    await lockPersons(this.sql, [link.personId]);
+    await this.sql.query('DELETE FROM identity_link WHERE patient_id = $1', [patientId]);
+    await appendHistory(this.sql, [{ patientId, previousPersonId: link.personId, action: 'unlink', kind: link.kind, reason: why }], actor);
+    await this.sql.query(`UPDATE identity_candidate SET status = 'superseded' WHERE status = 'open' AND (left_id = $1 OR right_id = $1)`, [patientId]);
+    await writePersons(this.repo, this.sql, [link.personId]);
+    return link.personId;
+  }
+
   /** Records a standing rule about two records (stored left < right); a later rule replaces it. */
   addRule(a: string, b: string, rule: RuleKind, actor: Actor, reason: string): Promise<void> {
     return rules.addRule(this.sql, a, b, rule, actor, requireReason(reason));
