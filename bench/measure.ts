@@ -108,17 +108,8 @@ export async function runClients<T>(
   };
 }
 
-/** mulberry32: small, fast and seeded, so runs pick the same ids. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so runs pick the same ids. */
+export { seededRandom } from '../src/identity/seeded-random.ts';
 
 export function pick<T>(random: () => number, values: readonly T[]): T {
   return values[Math.floor(random() * values.length)]!;

@@ -13,7 +13,7 @@ import type { LinkBasis, LinkChange, LinkKind } from './links/link-types.ts';
 import type { MatchRecord, PairScore } from './match-types.ts';
 import type { MatchModel } from './model.ts';
 import { matchRecordFromPatient } from './patient-features.ts';
-import { currentModel, readRecords, sameFeatures, saveModel, tracedNumbers, withTrace, writeRecords } from './record-store.ts';
+import { currentModel, readArrivalState, sameFeatures, saveModel, withTrace, writeRecords } from './record-store.ts';
 import { trainModel } from './train.ts';
 
 export interface BatchLinkOptions {
@@ -50,10 +50,8 @@ async function refreshRecords(repo: Repository): Promise<number> {
   await repo.transaction(async (_r, sql) => {
     for await (const page of scanResources(sql, 'Patient')) {
       const ids = page.map((p) => p.id!);
-      // One transaction is one connection: its queries run one after another.
-      const stored = await readRecords(sql, ids);
-      const traces = await tracedNumbers(sql, ids);
-      const fresh = page.map((p) => withTrace(matchRecordFromPatient(p as Patient), traces.get(p.id!)));
+      const { stored, traced } = await readArrivalState(sql, ids);
+      const fresh = page.map((p) => withTrace(matchRecordFromPatient(p as Patient), traced.get(p.id!)));
       const different = fresh.filter((r) => !sameFeatures(r, stored.get(r.id)?.record));
       await writeRecords(sql, different);
       changed += different.length;

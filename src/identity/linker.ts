@@ -78,13 +78,15 @@ export async function linkArrivals(repo: Repository, sql: Queryable, patients: r
     const before = stored.get(r.id);
     return !before || !before.personId || !sameFeatures(before.record, r);
   });
+  const changedIds = new Set(changed.map((r) => r.id));
   const outcomes: ArrivalOutcome[] = arrivals
-    .filter((r) => !changed.includes(r))
+    .filter((r) => !changedIds.has(r.id))
     .map((r) => ({ patientId: r.id, personId: stored.get(r.id)!.personId!, outcome: 'unchanged', reviews: 0 }));
   if (changed.length > 0) {
-    await lockBlockingKeys(sql, changed.flatMap((r) => blockingKeys(r)));
-    await writeRecords(sql, changed);
-    outcomes.push(...(await placeArrivals(repo, sql, changed, stored, linkKinds, actor)));
+    const keysOf = new Map(changed.map((r) => [r.id, blockingKeys(r)]));
+    await lockBlockingKeys(sql, [...keysOf.values()].flat());
+    await writeRecords(sql, changed, keysOf);
+    outcomes.push(...(await placeArrivals(repo, sql, changed, keysOf, stored, linkKinds, actor)));
   }
   await applySourceMerges(repo, sql, patients);
   return outcomes;
@@ -117,11 +119,11 @@ async function placeArrivals(
   repo: Repository,
   sql: Queryable,
   arrivals: readonly MatchRecord[],
+  keysOf: ReadonlyMap<string, readonly string[]>,
   stored: ReadonlyMap<string, StoredRecord>,
   linkKinds: ReadonlyMap<string, 'auto' | 'manual'>,
   actor: string,
 ): Promise<ArrivalOutcome[]> {
-  const keysOf = new Map(arrivals.map((r) => [r.id, blockingKeys(r)]));
   const byKey = await recordsByKey(sql, [...new Set([...keysOf.values()].flat())]);
   const candidateIds = new Set<string>();
   for (const ids of byKey.values()) for (const id of ids) candidateIds.add(id);

@@ -75,14 +75,14 @@ export async function recordsAround(sql: Queryable, patientIds: readonly string[
   return new Map(rows.map((row) => [row.patient_id, toStored(row)]));
 }
 
-/** Saves the records' features and replaces their blocking keys. */
-export async function writeRecords(sql: Queryable, records: readonly MatchRecord[]): Promise<void> {
+/** Saves the records' features and replaces their blocking keys (computed here unless the caller has them). */
+export async function writeRecords(sql: Queryable, records: readonly MatchRecord[], keysOf?: ReadonlyMap<string, readonly string[]>): Promise<void> {
   if (records.length === 0) return;
   const ids = records.map((r) => r.id);
   const keys: string[] = [];
   const owners: string[] = [];
   for (const record of records) {
-    for (const key of new Set(blockingKeys(record))) {
+    for (const key of new Set(keysOf?.get(record.id) ?? blockingKeys(record))) {
       keys.push(key);
       owners.push(record.id);
     }
@@ -105,6 +105,15 @@ export async function writeRecords(sql: Queryable, records: readonly MatchRecord
   );
 }
 
+/** Removes what matching knew of a record (its features and blocking keys). */
+export async function forgetRecord(sql: Queryable, patientId: string): Promise<void> {
+  await sql.query(
+    `WITH keys AS (DELETE FROM identity_block_key WHERE patient_id = $1 RETURNING 1)
+     DELETE FROM identity_record WHERE patient_id = $1`,
+    [patientId],
+  );
+}
+
 /**
  * Serialises, until the transaction ends, the matching of records that share a blocking key: two
  * records of one new person arriving at once on two connections would otherwise each miss the other
@@ -124,17 +133,6 @@ export async function recordsByKey(sql: Queryable, keys: readonly string[]): Pro
     [keys, MAX_BLOCK],
   );
   return new Map(rows.map((row) => [row.key, row.ids]));
-}
-
-/** PDS trace results that give a record a verified NHS number. */
-export async function tracedNumbers(sql: Queryable, patientIds: readonly string[]): Promise<Map<string, string>> {
-  if (patientIds.length === 0) return new Map();
-  const { rows } = await sql.query<{ patient_id: string; nhs_number: string }>(
-    `SELECT patient_id, nhs_number FROM identity_trace
-     WHERE patient_id = ANY($1::text[]) AND outcome IN ('traced', 'restricted') AND nhs_number IS NOT NULL`,
-    [patientIds],
-  );
-  return new Map(rows.map((row) => [row.patient_id, row.nhs_number]));
 }
 
 /**

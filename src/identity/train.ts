@@ -8,6 +8,7 @@ import { EncodedRecords } from './encoded-records.ts';
 import type { MatchRecord } from './match-types.ts';
 import { defaultModel, type MatchModel, type TermFrequencies } from './model.ts';
 import { blockNumbers, type BlockingRule } from './blocking.ts';
+import { seededRandom } from './seeded-random.ts';
 
 export interface TrainOptions {
   seed?: number;
@@ -46,21 +47,9 @@ const TRAINING_RULES: readonly (BlockingRule & { fixes: readonly number[] })[] =
   { name: 'nhs-number', key: (r) => r.nhsNumber, fixes: [F.nhsNumber] },
 ];
 
-/** A small deterministic generator (mulberry32), so training on the same records gives the same model. */
-function randomFrom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Learns a model from the records (at least a few hundred for stable estimates). */
 export function trainModel(records: readonly MatchRecord[], options: TrainOptions = {}): MatchModel {
-  const random = randomFrom(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const encoded = new EncodedRecords(records);
   const comparator = new Comparator(encoded);
   const model = defaultModel();

@@ -100,6 +100,11 @@ export async function supersedeWithin(sql: Queryable, personId: string): Promise
   return rows.length;
 }
 
+/** Open candidates naming this record (it is gone) become `superseded`. */
+export async function supersedeNaming(sql: Queryable, patientId: string): Promise<void> {
+  await sql.query(`UPDATE identity_candidate SET status = 'superseded', decided_at = now() WHERE status = 'open' AND (left_id = $1 OR right_id = $1)`, [patientId]);
+}
+
 /** Candidates, highest weight first; every status when `status` is not given. */
 export async function listCandidates(sql: Queryable, query: CandidateQuery): Promise<Candidate[]> {
   const limit = Math.max(0, Math.min(Math.trunc(query.limit), 1000));

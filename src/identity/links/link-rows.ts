@@ -97,6 +97,11 @@ export async function membersOf(sql: Queryable, personIds: readonly string[]): P
 }
 
 /** Writes the links (insert or replace) and moves each identity_record to its new person. */
+/** Ends a record's current link (its history row is the caller's). */
+export async function deleteLink(sql: Queryable, patientId: string): Promise<void> {
+  await sql.query('DELETE FROM identity_link WHERE patient_id = $1', [patientId]);
+}
+
 export async function writeLinks(sql: Queryable, changes: readonly LinkChange[], actor: Actor): Promise<void> {
   if (changes.length === 0) return;
   const rows = changes.map((c) => ({
@@ -132,17 +137,8 @@ export async function refreshLinkScores(sql: Queryable, changes: readonly LinkCh
 }
 
 /** One decision to append to the history. */
-export interface HistoryAppend {
-  patientId: string;
-  personId?: string;
-  previousPersonId?: string;
-  action: LinkAction;
-  kind: LinkKind;
-  basis?: LinkBasis;
-  weight?: number;
-  explanation?: PairScore;
-  reason?: string;
-}
+/** A history row to append; its id, actor and time are the database's and the caller's. */
+export type HistoryAppend = Omit<LinkHistoryEntry, 'id' | 'decidedBy' | 'at'>;
 
 export async function appendHistory(sql: Queryable, entries: readonly HistoryAppend[], actor: Actor): Promise<void> {
   if (entries.length === 0) return;

@@ -8,7 +8,8 @@ import type { Queryable } from '../../store/driver.ts';
 import type { Repository } from '../../store/repository.ts';
 import type { PairScore } from '../match-types.ts';
 import * as queue from './candidate-queue.ts';
-import { appendHistory, linksOf, lockPersons, membersOf, readHistory, refreshLinkScores, writeLinks, type HistoryAppend } from './link-rows.ts';
+import { forgetRecord } from '../record-store.ts';
+import { appendHistory, deleteLink, linksOf, lockPersons, membersOf, readHistory, refreshLinkScores, writeLinks, type HistoryAppend } from './link-rows.ts';
 import type {
   Actor, Candidate, CandidateQuery, CandidateStatus, CandidateUpsert, HistoryQuery, LinkAction, LinkChange, LinkHistoryEntry, LinkRow,
   LinkRule, ReviewDecision, RuleKind,
@@ -157,14 +158,13 @@ export class LinkStore {
    */
   async forget(patientId: string, actor: Actor, reason: string): Promise<string | undefined> {
     const why = requireReason(reason);
-    await this.sql.query('DELETE FROM identity_block_key WHERE patient_id = $1', [patientId]);
-    await this.sql.query('DELETE FROM identity_record WHERE patient_id = $1', [patientId]);
+    await forgetRecord(this.sql, patientId);
     const link = (await linksOf(this.sql, [patientId])).get(patientId);
     if (!link) return undefined;
     await lockPersons(this.sql, [link.personId]);
-    await this.sql.query('DELETE FROM identity_link WHERE patient_id = $1', [patientId]);
+    await deleteLink(this.sql, patientId);
     await appendHistory(this.sql, [{ patientId, previousPersonId: link.personId, action: 'unlink', kind: link.kind, reason: why }], actor);
-    await this.sql.query(`UPDATE identity_candidate SET status = 'superseded' WHERE status = 'open' AND (left_id = $1 OR right_id = $1)`, [patientId]);
+    await queue.supersedeNaming(this.sql, patientId);
     await writePersons(this.repo, this.sql, [link.personId]);
     return link.personId;
   }

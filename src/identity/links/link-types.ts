@@ -26,16 +26,9 @@ export interface LinkChange {
   reason?: string;
 }
 
-/** A current identity_link row. */
-export interface LinkRow {
-  patientId: string;
-  personId: string;
-  kind: LinkKind;
-  basis: LinkBasis;
-  weight?: number;
-  explanation?: PairScore;
+/** A current identity_link row: the change as it was made, with who made it and when. */
+export interface LinkRow extends LinkChange {
   decidedBy: Actor;
-  reason?: string;
   decidedAt: string;
 }
 
