@@ -6,7 +6,7 @@ import { FhirError } from '../fhir/errors.ts';
 import { batchLink } from '../identity/batch-link.ts';
 import { importCsv } from '../ingest/csv/import-csv.ts';
 import { Hl7Ingestor } from '../ingest/hl7/hl7-ingestor.ts';
-import { parseScopes } from '../server/auth/smart-scopes.ts';
+import { parseScopes } from '../governance/smart-scopes.ts';
 import type { Principal } from '../server/auth/tokens.ts';
 import type { FhirContext, FhirRequest } from '../server/fhir-request.ts';
 import { dispatch } from '../server/router.ts';

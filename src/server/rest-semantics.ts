@@ -4,7 +4,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError, invalid } from '../fhir/errors.ts';
 import { decideAccess } from './auth/access.ts';
-import type { Permission } from './auth/smart-scopes.ts';
+import type { Permission } from '../governance/smart-scopes.ts';
 import type { FhirContext, FhirRequest, FhirResponse } from './fhir-request.ts';
 import { informational } from './outcome.ts';
 import type { AccessFilter } from '../store/repository.ts';

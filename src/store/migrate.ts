@@ -3,6 +3,9 @@ import type { Driver } from './driver.ts';
 import * as m001 from './migrations/001-initial.ts';
 import * as m002 from './migrations/002-ingest.ts';
 import * as m003 from './migrations/003-identity.ts';
+import * as m004 from './migrations/004-governance.ts';
+import * as m005 from './migrations/005-audit.ts';
+import * as m006 from './migrations/006-oauth.ts';
 
 interface Migration {
   version: number;
@@ -14,6 +17,9 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: m001.name, sql: m001.sql },
   { version: 2, name: m002.name, sql: m002.sql },
   { version: 3, name: m003.name, sql: m003.sql },
+  { version: 4, name: m004.name, sql: m004.sql },
+  { version: 5, name: m005.name, sql: m005.sql },
+  { version: 6, name: m006.name, sql: m006.sql },
 ];
 
 /** Brings the schema up to date; safe to call on every start and from several processes. */

@@ -3,7 +3,7 @@
 import type { AccessFilter } from '../../store/repository.ts';
 import { personKeyOf } from '../../store/hash.ts';
 import { FhirError } from '../../fhir/errors.ts';
-import { forbidden, grantingScopes, type Permission } from './smart-scopes.ts';
+import { forbidden, grantingScopes, type Permission } from '../../governance/smart-scopes.ts';
 import type { Principal } from './tokens.ts';
 
 /** Returns the filter to apply (undefined: none), or throws 403. */

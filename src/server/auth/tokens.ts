@@ -2,21 +2,13 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { FhirError } from '../../fhir/errors.ts';
 import { type InstanceKey, SIGNING_ALG } from './instance-key.ts';
-import { parseScopes, type ResourceScope } from './smart-scopes.ts';
+import { parseScopes } from '../../governance/smart-scopes.ts';
+import type { CallerKind, Principal } from '../../governance/principal.ts';
 
 export const TOKEN_ISSUER = 'urn:sharedcare:instance';
 export const TOKEN_AUDIENCE = 'urn:sharedcare:fhir';
 
-/** Who is calling, as far as the token says. Users, roles and purposes arrive with governance. */
-export interface Principal {
-  subject: string;
-  scope: string;
-  scopes: ResourceScope[];
-  /** Patient context for `patient/` scopes. */
-  patient?: string;
-  role?: string;
-  organization?: string;
-}
+export type { Principal } from '../../governance/principal.ts';
 
 export interface IssueOptions {
   subject?: string;
@@ -24,14 +16,24 @@ export interface IssueOptions {
   patient?: string;
   role?: string;
   organization?: string;
+  kind?: CallerKind;
+  name?: string;
+  purposeOfUse?: string;
+  clientId?: string;
   expiresInSeconds?: number;
 }
+
+const KINDS: readonly CallerKind[] = ['system', 'user', 'citizen'];
 
 export async function issueToken(key: InstanceKey, options: IssueOptions): Promise<string> {
   const claims: Record<string, unknown> = { scope: options.scope };
   if (options.patient) claims.patient = options.patient;
   if (options.role) claims.role = options.role;
   if (options.organization) claims.org = options.organization;
+  if (options.kind) claims.kind = options.kind;
+  if (options.name) claims.name = options.name;
+  if (options.purposeOfUse) claims.purpose_of_use = options.purposeOfUse;
+  if (options.clientId) claims.client_id = options.clientId;
   return new SignJWT(claims)
     .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'JWT' })
     .setIssuer(TOKEN_ISSUER)
@@ -64,6 +66,11 @@ export async function authenticate(key: InstanceKey, header: string | undefined)
       ...(typeof payload.patient === 'string' ? { patient: payload.patient } : {}),
       ...(typeof payload.role === 'string' ? { role: payload.role } : {}),
       ...(typeof payload.org === 'string' ? { organization: payload.org } : {}),
+      ...(KINDS.includes(payload.kind as CallerKind) ? { kind: payload.kind as CallerKind } : {}),
+      ...(typeof payload.name === 'string' ? { name: payload.name } : {}),
+      ...(typeof payload.purpose_of_use === 'string' ? { purposeOfUse: payload.purpose_of_use } : {}),
+      ...(typeof payload.client_id === 'string' ? { clientId: payload.client_id } : {}),
+      ...(typeof payload.jti === 'string' ? { tokenId: payload.jti } : {}),
     };
   } catch (err) {
     if (err instanceof errors.JWTExpired) throw unauthenticated('The access token has expired');

@@ -1,6 +1,6 @@
 // SMART App Launch v2 scopes (and the v1 forms clients still send), parsed and checked per interaction.
 // See: https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
-import { FhirError } from '../../fhir/errors.ts';
+import { FhirError } from '../fhir/errors.ts';
 
 export const PERMISSIONS = ['c', 'r', 'u', 'd', 's'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
