@@ -6,6 +6,7 @@ import { FhirError } from '../fhir/errors.ts';
 import { batchLink } from '../identity/batch-link.ts';
 import { importCsv } from '../ingest/csv/import-csv.ts';
 import { Hl7Ingestor } from '../ingest/hl7/hl7-ingestor.ts';
+import { operatorGrant } from '../governance/policy/access-grant.ts';
 import { parseScopes } from '../governance/smart-scopes.ts';
 import type { Principal } from '../server/auth/tokens.ts';
 import type { FhirContext, FhirRequest } from '../server/fhir-request.ts';
@@ -28,6 +29,7 @@ export async function postBundle(ctx: FhirContext, bundle: Bundle, baseUrl = 'ur
     baseUrl,
     principal: SYSTEM_PRINCIPAL,
     requestId: 'demo-load',
+    grant: operatorGrant(SYSTEM_PRINCIPAL, ctx.governance),
   };
   const res = await dispatch(req, ctx);
   return res.body as Bundle;

@@ -5,6 +5,8 @@ import type { Definitions } from '../fhir/definitions.ts';
 import type { SearchParamRegistry } from '../fhir/search-parameters.ts';
 import type { IngestContext } from '../ingest/ingest-context.ts';
 import type { Repository } from '../store/repository.ts';
+import type { AccessRecord } from '../governance/audit/access-record.ts';
+import type { AccessGrant, Governance } from '../governance/policy/access-grant.ts';
 import type { Principal } from './auth/tokens.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -21,12 +23,18 @@ export interface FhirRequest {
   baseUrl: string;
   principal: Principal;
   requestId: string;
+  /** The caller's network address, for the audit trail. */
+  network?: string;
+  /** The caller's standing for this request, decided before any data is read (see governed-dispatch.ts). */
+  grant?: AccessGrant;
 }
 
 export interface FhirResponse {
   status: number;
   body?: Resource;
   headers?: Record<string, string>;
+  /** What an operation adds to its audit record (a claim's basis and reason, the patients it concerned). */
+  audit?: Partial<Pick<AccessRecord, 'basis' | 'reason' | 'patients' | 'resources'>>;
 }
 
 export interface ServerSettings {
@@ -47,6 +55,8 @@ export interface FhirContext {
   definitions: Definitions;
   registry: SearchParamRegistry;
   settings: ServerSettings;
+  /** Information-governance policy and the identity links it needs. */
+  governance: Governance;
 }
 
 export type Interaction = (req: FhirRequest, ctx: FhirContext) => Promise<FhirResponse>;

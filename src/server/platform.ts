@@ -11,6 +11,8 @@ import { PgDriver } from '../store/pg-driver.ts';
 import { PgliteDriver } from '../store/pglite-driver.ts';
 import { SqlRepository } from '../store/sql-repository.ts';
 import { PreparePool } from '../store/prepare-pool.ts';
+import { loadPolicy } from '../governance/policy/policy-config.ts';
+import { samePersonSql } from '../identity/same-person-sql.ts';
 import { loadOrCreateInstanceKey, type InstanceKey } from './auth/instance-key.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_SERVER_SETTINGS, type FhirContext } from './fhir-request.ts';
@@ -47,6 +49,7 @@ export async function createPlatform(config: Config, options: { driver?: Driver 
     definitions,
     registry,
     settings: { ...DEFAULT_SERVER_SETTINGS, allowUpdateCreate: config.allowUpdateCreate, maxBundleEntries: config.maxBundleEntries },
+    governance: { policy: loadPolicy(config.policyFile), links: { samePersonSql }, resourceTypes: definitions.resourceTypes },
   };
   const close = async () => {
     await preparePool?.close();

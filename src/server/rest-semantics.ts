@@ -3,7 +3,7 @@
 // See: https://hl7.org/fhir/R4/http.html
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError, invalid } from '../fhir/errors.ts';
-import { decideAccess } from './auth/access.ts';
+import { filterFor, readableFilter, type AccessGrant } from '../governance/policy/access-grant.ts';
 import type { Permission } from '../governance/smart-scopes.ts';
 import type { FhirContext, FhirRequest, FhirResponse } from './fhir-request.ts';
 import { informational } from './outcome.ts';
@@ -64,7 +64,18 @@ export function requireType(ctx: FhirContext, type: string | undefined): string 
   return type;
 }
 
-/** Decides access for the caller; see auth/access.ts. */
+/** The caller's standing, decided before the interaction ran (governed-dispatch.ts); never guessed. */
+export function grantOf(req: FhirRequest): AccessGrant {
+  if (!req.grant) throw new FhirError('fault', 'POLICY_NOT_DECIDED', 'The request reached an interaction without an access decision');
+  return req.grant;
+}
+
+/** The filter for one interaction on `type`, or 403; see governance/policy/access-grant.ts. */
 export function access(req: FhirRequest, type: string, permission: Permission): AccessFilter | undefined {
-  return decideAccess(req.principal, type, permission);
+  return filterFor(grantOf(req), type, permission);
+}
+
+/** Checks `permission` on `type`, and returns the filter over everything readable (chains, includes, $everything). */
+export function readAccess(req: FhirRequest, type: string, permission: Permission): AccessFilter | undefined {
+  return readableFilter(grantOf(req), type, permission);
 }

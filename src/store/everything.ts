@@ -49,10 +49,15 @@ export async function patientEverything(q: Queryable, patientIds: readonly strin
   }
   // _type (or the caller's readable types) limits the shared resources too, not just the compartment.
   const shared = [...referenced].filter((t) => !inPage.has(t) && (!options.types || options.types.includes(t.split('/')[0]!)));
-  // No person keys, shared allowed: only resources outside every compartment come along.
-  for (const resource of await fetchTargets(q, shared, { personKeys: [], includeShared: true }, shared.length)) {
+  for (const resource of await fetchTargets(q, shared, sharedOnly(filter), shared.length)) {
     matches.push({ resource, mode: 'include' });
   }
   const last = page[page.length - 1];
   return { matches, warnings: [], ...(rows.length > options.count && last ? { next: [['_cursor', last.rid]] } : {}) };
+}
+
+/** The caller's filter narrowed to resources outside every compartment: only those come along. */
+function sharedOnly(filter: AccessFilter | undefined): AccessFilter {
+  const rules = filter ? filter.rules : [{}];
+  return { rules: rules.map((rule) => ({ ...rule, personKeys: [], includeShared: true })) };
 }

@@ -279,3 +279,18 @@ export function extractIndexRows(resource: Json, registry: SearchParamRegistry, 
   else if (personTarget) b.rows.personKey = hash64(personTarget);
   return b.rows;
 }
+
+/**
+ * The Patient whose compartment `resource` lies in (`Patient/<id>`), by the same rule that sets its
+ * person key: the first compartment parameter, in definition order, that references a Patient.
+ */
+export function compartmentOwner(resource: Json, registry: SearchParamRegistry, compartmentParams: readonly string[]): string | undefined {
+  const type = resource.resourceType as string;
+  if (type === 'Patient') return typeof resource.id === 'string' ? `Patient/${resource.id}` : undefined;
+  for (const code of compartmentParams) {
+    const def = registry.get(type, code);
+    const target = def?.values(resource).map(referenceOf).find((t) => t?.startsWith('Patient/'));
+    if (target) return target;
+  }
+  return undefined;
+}

@@ -7,7 +7,7 @@ import { isValidId } from '../fhir/validate.ts';
 import type { Queryable } from './driver.ts';
 import { hash64 } from './hash.ts';
 import { prepareBatch, type PrepareContext, type VersionSlot } from './prepare-version.ts';
-import type { AccessFilter, PutOptions, WriteResult } from './repository.ts';
+import { passesFilter, type PutOptions, type WriteResult } from './repository.ts';
 import { dehydrate, hydrate, RESOURCE_COLUMNS, type StoredRow } from './stored-row.ts';
 import { writeVersions, type PreparedVersion } from './write-resources.ts';
 
@@ -15,6 +15,7 @@ interface ExistingRow extends StoredRow {
   rid: string;
   deleted: boolean;
   person_key: string | null;
+  tokens: string[];
 }
 
 /** Deep equality of JSON values, ignoring object key order (jsonb does not keep it). */
@@ -29,12 +30,6 @@ export function sameJson(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
-function withinFilter(personKey: string | null, filter?: AccessFilter): boolean {
-  const keys = filter?.personKeys;
-  if (!keys) return true;
-  return personKey === null ? filter.includeShared === true : keys.includes(personKey);
 }
 
 function checkIds(resources: readonly Resource[]): string[] {
@@ -70,7 +65,7 @@ export async function putResources(q: Queryable, ctx: PrepareContext, resources:
   const locks = [...new Set(keys.map((k) => hash64(k)))].sort();
   await q.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [locks]);
   const { rows } = await q.query<ExistingRow>(
-    `SELECT r.rid, r.deleted, r.person_key, ${RESOURCE_COLUMNS} FROM resource r
+    `SELECT r.rid, r.deleted, r.person_key, r.tokens, ${RESOURCE_COLUMNS} FROM resource r
      JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.type = k.t AND r.id = k.i`,
     [resources.map((r) => r.resourceType), resources.map((r) => r.id)],
   );
@@ -82,7 +77,7 @@ export async function putResources(q: Queryable, ctx: PrepareContext, resources:
   const positions: number[] = [];
   resources.forEach((resource, i) => {
     const row = existing.get(keys[i]!);
-    if (row && !withinFilter(row.person_key, filter)) {
+    if (row && !passesFilter(filter, { type: row.type, personKey: row.person_key, tokens: row.tokens })) {
       const err = new FhirError('forbidden', 'POLICY_COMPARTMENT', `${keys[i]} is outside the records the access token may write`);
       err.entryIndex = i;
       throw err;
@@ -101,7 +96,7 @@ export async function putResources(q: Queryable, ctx: PrepareContext, resources:
     throw err;
   });
   prepared.forEach((version: PreparedVersion, n) => {
-    if (!withinFilter(version.rows.personKey, filter)) {
+    if (!passesFilter(filter, { type: version.type, personKey: version.rows.personKey, tokens: version.rows.tokens })) {
       const err = new FhirError('forbidden', 'POLICY_COMPARTMENT', `This ${version.type} is outside the records the access token may write`);
       err.entryIndex = positions[n];
       throw err;

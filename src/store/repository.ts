@@ -7,14 +7,45 @@ import type { SearchRequest } from './search/search-request.ts';
 import type { EverythingOptions } from './everything.ts';
 
 /**
- * Restrictions decided before the query and applied inside it (the access-control seam).
- * Rows outside the filter behave exactly as if they did not exist.
+ * Restrictions decided before the query and applied inside it (the access-control seam): a row is
+ * visible when it satisfies at least one rule. Rows outside the filter behave exactly as if they did
+ * not exist, so totals, paging, chains, `_has` and includes never reveal them.
  */
 export interface AccessFilter {
+  /** No rules: nothing is visible. */
+  readonly rules: readonly AccessRule[];
+}
+
+/** One way a row may be visible; every condition given must hold. */
+export interface AccessRule {
+  /** Only resources of these types. */
+  readonly types?: readonly string[];
   /** Only resources in these persons' compartments (person keys). */
-  personKeys?: readonly string[];
-  /** With personKeys: also allow resources outside every compartment (Organization, Practitioner…). */
-  includeShared?: boolean;
+  readonly personKeys?: readonly string[];
+  /** With personKeys: also resources outside every compartment (Organization, Practitioner…). */
+  readonly includeShared?: boolean;
+  /** Not resources in these persons' compartments (a person's dissent, an opt-out). */
+  readonly excludedPersonKeys?: readonly string[];
+  /** Only resources carrying at least one of these token keys (sources shared with the caller). */
+  readonly requiredTokens?: readonly string[];
+  /** Not resources carrying any of these token keys (security labels, withheld sources). */
+  readonly hiddenTokens?: readonly string[];
+}
+
+/** The filter of one patient compartment plus shared resources (a `patient/` scope). */
+export function compartmentFilter(personKeys: readonly string[]): AccessFilter {
+  return { rules: [{ personKeys, includeShared: true }] };
+}
+
+/** Whether a row with these properties passes the filter (for writes, checked before they happen). */
+export function passesFilter(filter: AccessFilter | undefined, row: { type: string; personKey: string | null; tokens: readonly string[] }): boolean {
+  if (!filter) return true;
+  return filter.rules.some((rule) =>
+    (!rule.types || rule.types.includes(row.type)) &&
+    (!rule.personKeys || (row.personKey === null ? !!rule.includeShared : rule.personKeys.includes(row.personKey))) &&
+    (!rule.excludedPersonKeys || row.personKey === null || !rule.excludedPersonKeys.includes(row.personKey)) &&
+    (!rule.requiredTokens || rule.requiredTokens.some((t) => row.tokens.includes(t))) &&
+    (!rule.hiddenTokens || !rule.hiddenTokens.some((t) => row.tokens.includes(t))));
 }
 
 export interface WriteResult {

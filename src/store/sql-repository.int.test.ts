@@ -178,9 +178,9 @@ describe(`repository on ${DRIVER_NAME}`, () => {
     const p1 = (await repo.create(patient('Nolan'))).resource;
     const p2 = (await repo.create(patient('Owen'))).resource;
     const obs = (await repo.create({ resourceType: 'Observation', status: 'final', code: { text: 'bp' }, subject: { reference: `Patient/${p1.id}` } } as Observation)).resource;
-    const own = { personKeys: [personKeyOf(p1.id!)] };
+    const own = { rules: [{ personKeys: [personKeyOf(p1.id!)] }] };
     await expect(repo.read('Observation', obs.id!, own)).resolves.toBeDefined();
-    expect((await failure(repo.read('Observation', obs.id!, { personKeys: [personKeyOf(p2.id!)] }))).category).toBe('not-found');
+    expect((await failure(repo.read('Observation', obs.id!, { rules: [{ personKeys: [personKeyOf(p2.id!)] }] }))).category).toBe('not-found');
     expect((await failure(repo.read('Patient', p2.id!, own))).category).toBe('not-found');
     const forbiddenWrite = await failure(
       repo.create({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: `Patient/${p2.id}` } } as Observation, { filter: own }),

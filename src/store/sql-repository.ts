@@ -8,7 +8,7 @@ import type { Driver, Queryable } from './driver.ts';
 import { hash64 } from './hash.ts';
 import { readHistory } from './history.ts';
 import { prepareBatch, prepareDeletion, prepareVersion, type PrepareContext } from './prepare-version.ts';
-import type { AccessFilter, HistoryOptions, HistoryPage, PutOptions, Repository, SearchResult, UpdateOptions, WriteResult } from './repository.ts';
+import { passesFilter, type AccessFilter, type HistoryOptions, type HistoryPage, type PutOptions, type Repository, type SearchResult, type UpdateOptions, type WriteResult } from './repository.ts';
 import { parseSearch, type SearchLimits } from './search/parse-search.ts';
 import { DEFAULT_RUN_LIMITS, runSearch, type SearchRunLimits } from './search/run-search.ts';
 import type { SearchRequest } from './search/search-request.ts';
@@ -42,10 +42,7 @@ function translateDatabaseError(err: unknown): unknown {
 
 /** A write must land inside the caller's filter, as a read would have to. */
 function assertWritable(version: PreparedVersion, filter?: AccessFilter): PreparedVersion {
-  const keys = filter?.personKeys;
-  if (!keys) return version;
-  const key = version.rows.personKey;
-  if (key === null ? filter.includeShared : keys.includes(key)) return version;
+  if (passesFilter(filter, { type: version.type, personKey: version.rows.personKey, tokens: version.rows.tokens })) return version;
   throw new FhirError('forbidden', 'POLICY_COMPARTMENT', `This ${version.type} is outside the records the access token may write`);
 }
 

@@ -2,11 +2,11 @@
 // See: https://hl7.org/fhir/R4/http.html#search
 import type { Interaction } from '../fhir-request.ts';
 import { searchsetBundle } from '../bundles.ts';
-import { access } from '../rest-semantics.ts';
+import { access, readAccess } from '../rest-semantics.ts';
 
 export const searchType: Interaction = async (req, ctx) => {
   const [type] = req.segments as [string];
-  const filter = access(req, type, 's');
+  const filter = readAccess(req, type, 's');
   const lenient = /handling=lenient/.test(req.header('prefer') ?? '');
   const request = ctx.repo.parseSearch(type, req.query, lenient);
   // Included types need their own read permission; without it they are simply not included.

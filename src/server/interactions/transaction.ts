@@ -8,7 +8,7 @@ import type { AccessFilter, Repository } from '../../store/repository.ts';
 import { forEachReference } from '../../store/reference-walk.ts';
 import type { FhirContext, FhirRequest, FhirResponse, HttpMethod, Interaction } from '../fhir-request.ts';
 import { errorResponse } from '../outcome.ts';
-import { access, queryPairs, versionHeaders } from '../rest-semantics.ts';
+import { access, queryPairs, readAccess, versionHeaders } from '../rest-semantics.ts';
 import { dispatch } from '../router.ts';
 
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
@@ -107,7 +107,7 @@ function rewriteReferences(value: unknown, map: ReadonlyMap<string, string>): un
 
 async function resolveConditionalReference(repo: Repository, reference: string, req: FhirRequest): Promise<string> {
   const [type, query] = [reference.slice(0, reference.indexOf('?')), reference.slice(reference.indexOf('?') + 1)];
-  const filter = access(req, type, 's');
+  const filter = readAccess(req, type, 's');
   const search = repo.parseSearch(type, queryPairs(query));
   search.count = 2;
   const result = await repo.search(search, { owner: req.principal.subject, ...(filter ? { filter } : {}) });

@@ -7,7 +7,8 @@ import type { EverythingOptions } from '../../store/everything.ts';
 import type { SearchResult } from '../../store/repository.ts';
 import type { FhirContext, FhirRequest, FhirResponse, Interaction } from '../fhir-request.ts';
 import { searchsetBundle } from '../bundles.ts';
-import { access } from '../rest-semantics.ts';
+import { requireRelationship } from '../../governance/policy/access-grant.ts';
+import { access, grantOf, readAccess } from '../rest-semantics.ts';
 
 /** The paging and type options of an $everything request. */
 function everythingOptions(req: FhirRequest, ctx: FhirContext): EverythingOptions {
@@ -41,8 +42,10 @@ function everythingBundle(req: FhirRequest, ctx: FhirContext, result: SearchResu
 
 export const patientEverythingOperation: Interaction = async (req, ctx) => {
   const [, id] = req.segments as [string, string];
-  const filter = access(req, 'Patient', 'r');
+  const filter = readAccess(req, 'Patient', 'r');
   const options = everythingOptions(req, ctx);
+  await ctx.repo.read('Patient', id, filter);
+  requireRelationship(grantOf(req));
   return everythingBundle(req, ctx, await ctx.repo.everything(id, options, filter));
 };
 
@@ -53,9 +56,10 @@ export const patientEverythingOperation: Interaction = async (req, ctx) => {
  */
 export const personEverythingOperation: Interaction = async (req, ctx) => {
   const [, id] = req.segments as [string, string];
-  const filter = access(req, 'Person', 'r');
+  const filter = readAccess(req, 'Person', 'r');
   const options = everythingOptions(req, ctx);
   const person = (await ctx.repo.read('Person', id, filter)) as Person;
+  requireRelationship(grantOf(req));
   if (person.active === false) {
     const survivor = person.link?.map((l) => l.target.reference).find((r) => r?.startsWith('Person/'));
     throw survivor

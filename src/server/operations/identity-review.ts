@@ -7,6 +7,7 @@ import { LinkStore } from '../../identity/links/link-store.ts';
 import { CANDIDATE_STATUSES, type Candidate, type CandidateSide, type CandidateStatus, type LinkHistoryEntry } from '../../identity/links/link-types.ts';
 import type { MatchRecord } from '../../identity/match-types.ts';
 import { requireIdentityAccess } from '../auth/access.ts';
+import { grantOf } from '../rest-semantics.ts';
 import type { FhirContext, FhirRequest, Interaction } from '../fhir-request.ts';
 import { operationInput, type OperationInput } from './operation-input.ts';
 
@@ -115,7 +116,7 @@ function requiredReason(input: OperationInput): string {
 
 /** GET [base]/$match-review?status=open&_count=&_offset= — the review queue, highest weight first. */
 export const matchReviewOperation: Interaction = async (req, ctx) => {
-  requireIdentityAccess(req.principal, 'read');
+  requireIdentityAccess(grantOf(req), 'read');
   const input = operationInput(req);
   const status: CandidateStatus = oneOf(input, 'status', CANDIDATE_STATUSES) ?? 'open';
   const count = Math.min(input.integer('_count') ?? DEFAULT_COUNT, MAX_COUNT);
@@ -132,7 +133,7 @@ export const matchReviewOperation: Interaction = async (req, ctx) => {
 
 /** POST [base]/$match-review-decide with candidate, decision (link | reject) and reason. */
 export const matchReviewDecideOperation: Interaction = async (req, ctx) => {
-  requireIdentityAccess(req.principal, 'decide');
+  requireIdentityAccess(grantOf(req), 'decide');
   const input = operationInput(req);
   const id = input.string('candidate');
   if (!id) throw invalid('IDENTITY_PARAMETER', "Name the review candidate (candidate)", input.location('candidate'));
@@ -158,7 +159,7 @@ function patientParameter(req: FhirRequest, input: OperationInput): string {
 
 /** POST [base]/Person/{id}/$unlink with patient and reason: the record moves to a new person of its own. */
 export const personUnlinkOperation: Interaction = async (req, ctx) => {
-  requireIdentityAccess(req.principal, 'decide');
+  requireIdentityAccess(grantOf(req), 'decide');
   const input = operationInput(req);
   const personId = req.segments[1]!;
   const patientId = patientParameter(req, input);
@@ -179,7 +180,7 @@ export const personUnlinkOperation: Interaction = async (req, ctx) => {
 
 /** GET [base]/Person/{id}/$link-history: every decision that put a record in or took one out, newest first. */
 export const personLinkHistoryOperation: Interaction = async (req, ctx) => {
-  requireIdentityAccess(req.principal, 'read');
+  requireIdentityAccess(grantOf(req), 'read');
   const input = operationInput(req);
   const personId = req.segments[1]!;
   const entries = await withLinks(ctx, input, (links) => links.history({ personId }));

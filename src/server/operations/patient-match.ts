@@ -9,6 +9,7 @@ import { findMatches, type FoundMatch } from '../../identity/find-matches.ts';
 import { matchRecordFromPatient } from '../../identity/patient-features.ts';
 import type { Repository } from '../../store/repository.ts';
 import { requireMatchAccess } from '../auth/access.ts';
+import { grantOf } from '../rest-semantics.ts';
 import { fullUrlOf } from '../bundles.ts';
 import type { FhirRequest, Interaction } from '../fhir-request.ts';
 import { operationOutcome } from '../outcome.ts';
@@ -95,7 +96,7 @@ function chosen(matches: FoundMatch[], query: MatchQuery): { matches: FoundMatch
 
 /** POST [base]/Patient/$match with `resource`, `onlyCertainMatches` and `count`: a searchset, best match first. */
 export const patientMatchOperation: Interaction = async (req, ctx) => {
-  requireMatchAccess(req.principal);
+  requireMatchAccess(grantOf(req));
   const query = matchQuery(req);
   const { entries, ambiguous } = await ctx.repo.transaction(async (repo, sql) => {
     const found = await findMatches(sql, query.patient, query.onlyCertainMatches ? Number.MAX_SAFE_INTEGER : query.count);

@@ -229,9 +229,23 @@ export function criterionPredicate(alias: string, type: string, c: Criterion, pa
 
 /** The access filter as SQL, so paging and totals never see hidden rows. */
 export function accessPredicate(alias: string, params: SqlParams, filter?: AccessFilter): string | undefined {
-  if (!filter?.personKeys) return undefined;
-  const scoped = `${alias}.person_key = ANY(${params.add(filter.personKeys)}::bigint[])`;
-  return filter.includeShared ? `(${scoped} OR ${alias}.person_key IS NULL)` : scoped;
+  if (!filter) return undefined;
+  if (filter.rules.length === 0) return 'FALSE';
+  const rules = filter.rules.map((rule) => {
+    const parts: string[] = [];
+    if (rule.types) parts.push(`${alias}.type = ANY(${params.add(rule.types)}::text[])`);
+    if (rule.personKeys) {
+      const scoped = `${alias}.person_key = ANY(${params.add(rule.personKeys)}::bigint[])`;
+      parts.push(rule.includeShared ? `(${scoped} OR ${alias}.person_key IS NULL)` : scoped);
+    }
+    if (rule.excludedPersonKeys?.length) {
+      parts.push(`(${alias}.person_key IS NULL OR NOT ${alias}.person_key = ANY(${params.add(rule.excludedPersonKeys)}::bigint[]))`);
+    }
+    if (rule.requiredTokens) parts.push(`${alias}.tokens && ${params.add(rule.requiredTokens)}::bigint[]`);
+    if (rule.hiddenTokens?.length) parts.push(`NOT (${alias}.tokens && ${params.add(rule.hiddenTokens)}::bigint[])`);
+    return parts.length ? parts.join(' AND ') : 'TRUE';
+  });
+  return rules.length === 1 ? `(${rules[0]})` : `(${rules.map((r) => `(${r})`).join(' OR ')})`;
 }
 
 /** The WHERE clause for a search on `type`, with an optional person-key filter (access seam). */
