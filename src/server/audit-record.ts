@@ -68,6 +68,7 @@ export function answeredRecord(inputs: AuditInputs, req: FhirRequest, grant: Acc
     resources,
     patients: [...patients],
     basis: res.audit?.basis ?? basis,
+    ...(res.audit?.purposeOfUse ? { purposeOfUse: res.audit.purposeOfUse } : {}),
     ...(res.audit?.reason ?? reason ? { reason: res.audit?.reason ?? reason } : {}),
   };
 }

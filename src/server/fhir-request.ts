@@ -34,7 +34,7 @@ export interface FhirResponse {
   body?: Resource;
   headers?: Record<string, string>;
   /** What an operation adds to its audit record (a claim's basis and reason, the patients it concerned). */
-  audit?: Partial<Pick<AccessRecord, 'basis' | 'reason' | 'patients' | 'resources'>>;
+  audit?: Partial<Pick<AccessRecord, 'basis' | 'reason' | 'patients' | 'resources' | 'purposeOfUse'>>;
 }
 
 export interface ServerSettings {

@@ -2,6 +2,7 @@
 // See: https://hl7.org/fhir/R4/http.html#create
 import type { Resource } from '@medplum/fhirtypes';
 import type { Interaction } from '../fhir-request.ts';
+import { checkWrite } from '../write-checks.ts';
 import { access, bodyResource, queryPairs, versionHeaders, writeResponse } from '../rest-semantics.ts';
 
 export const create: Interaction = async (req, ctx) => {
@@ -10,6 +11,7 @@ export const create: Interaction = async (req, ctx) => {
   const { id: _ignored, ...resource } = bodyResource(req, type);
   const ifNoneExist = req.header('if-none-exist');
   if (ifNoneExist !== undefined) access(req, type, 's');
+  await checkWrite(ctx, resource as Resource);
   const result = await ctx.repo.create(resource as Resource, {
     ...(ifNoneExist !== undefined ? { ifNoneExist: queryPairs(ifNoneExist) } : {}),
     ...(filter ? { filter } : {}),

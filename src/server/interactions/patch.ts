@@ -4,6 +4,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import jsonpatch from 'fast-json-patch';
 import { FhirError, invalid } from '../../fhir/errors.ts';
 import type { Interaction } from '../fhir-request.ts';
+import { checkWrite } from '../write-checks.ts';
 import { access, parseETag, writeResponse } from '../rest-semantics.ts';
 
 export const patch: Interaction = async (req, ctx) => {
@@ -18,6 +19,7 @@ export const patch: Interaction = async (req, ctx) => {
     }
     const patched = applyJsonPatch(current, req.body as jsonpatch.Operation[]);
     if (patched.resourceType !== type || patched.id !== id) throw invalid('PATCH_IDENTITY', 'A patch may not change resourceType or id', 'body');
+    await checkWrite({ ...ctx, repo }, patched);
     return repo.update(patched, { ifMatch: current.meta!.versionId!, ...(filter ? { filter } : {}) });
   });
   return writeResponse(req, 200, result.resource, `Patched ${type}/${id}`, false);

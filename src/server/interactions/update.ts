@@ -1,6 +1,7 @@
 // update and conditional update: PUT [base]/[type]/[id] (If-Match) and PUT [base]/[type]?criteria.
 // See: https://hl7.org/fhir/R4/http.html#update
 import type { Interaction } from '../fhir-request.ts';
+import { checkWrite } from '../write-checks.ts';
 import { access, bodyResource, parseETag, writeResponse } from '../rest-semantics.ts';
 
 export const update: Interaction = async (req, ctx) => {
@@ -8,7 +9,9 @@ export const update: Interaction = async (req, ctx) => {
   const filter = access(req, type, 'u');
   const ifMatch = parseETag(req.header('if-match'), 'If-Match');
   const options = { allowCreate: ctx.settings.allowUpdateCreate, ...(ifMatch ? { ifMatch } : {}), ...(filter ? { filter } : {}) };
-  const result = await ctx.repo.update(bodyResource(req, type, id), options);
+  const resource = bodyResource(req, type, id);
+  await checkWrite(ctx, resource);
+  const result = await ctx.repo.update(resource, options);
   const created = result.outcome === 'created';
   return writeResponse(req, created ? 201 : 200, result.resource, `${created ? 'Created' : 'Updated'} ${type}/${id}`, created);
 };
@@ -20,6 +23,7 @@ export const conditionalUpdate: Interaction = async (req, ctx) => {
   const resource = req.body as { id?: string } | undefined;
   const body = bodyResource(req, type, resource?.id);
   const ifMatch = parseETag(req.header('if-match'), 'If-Match');
+  await checkWrite(ctx, body);
   const result = await ctx.repo.conditionalUpdate(type, req.query, body, { ...(ifMatch ? { ifMatch } : {}), ...(filter ? { filter } : {}) });
   const created = result.outcome === 'created';
   return writeResponse(req, created ? 201 : 200, result.resource, `${created ? 'Created' : 'Updated'} ${type}/${result.resource.id}`, created);
