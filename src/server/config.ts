@@ -33,6 +33,10 @@ export interface Config {
   mllpHost?: string;
   /** PDS FHIR base URL that `sharedcare trace` uses; absent: none (see docs/identity/pds.md). */
   pdsBaseUrl?: string;
+  /** The deployment's information-governance policy (JSON); absent: the defaults (docs/governance/policy.md). */
+  policyFile?: string;
+  /** Offer the built-in identity provider's demo users (password "demo"): development only. */
+  demoUsers: boolean;
 }
 
 export const DEFAULT_CONFIG: Omit<Config, 'keyFile'> = {
@@ -49,6 +53,7 @@ export const DEFAULT_CONFIG: Omit<Config, 'keyFile'> = {
   writeWorkers: availableParallelism() > 1 ? Math.min(availableParallelism(), 4) : 0,
   logLevel: 'info',
   profileDirs: [],
+  demoUsers: true,
 };
 
 type Env = Record<string, string | undefined>;
@@ -72,6 +77,8 @@ const ENV: Array<[keyof Config, string, 'number' | 'string' | 'boolean']> = [
   ['mllpPort', 'SHAREDCARE_MLLP_PORT', 'number'],
   ['mllpHost', 'SHAREDCARE_MLLP_HOST', 'string'],
   ['pdsBaseUrl', 'SHAREDCARE_PDS_URL', 'string'],
+  ['policyFile', 'SHAREDCARE_POLICY', 'string'],
+  ['demoUsers', 'SHAREDCARE_DEMO_USERS', 'boolean'],
 ];
 
 function coerce(name: string, raw: string, kind: 'number' | 'string' | 'boolean'): unknown {
