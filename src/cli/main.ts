@@ -1,4 +1,6 @@
 // The `sharedcare` command: parses the sub-command and hands over. Each command lives in its own file.
+import { AUDIT_HELP, runAuditCommand } from './audit-command.ts';
+import { CLIENT_HELP, runClientCommand } from './client-command.ts';
 import { runGenerateCommand } from './generate/generate-command.ts';
 import { IMPORT_HELP, runImportCommand } from './import-command.ts';
 import { LEXICON_HELP, runLexiconCommand } from './lexicon-command.ts';
@@ -25,6 +27,8 @@ Commands:
   review     the review queue: pairs of records that may be one person; link or reject them
   person     a person's linked records, their link history, and unlinking a record
   trace      look up records without a verified NHS number on PDS; CP-IS readiness
+  client     register, list and remove the OAuth clients (systems and apps) that may ask for tokens
+  audit      verify the audit trail's hash chain; access, break-glass and usage reports; reviews
 
 Run "sharedcare <command> --help" for a command's options.
 
@@ -46,7 +50,11 @@ ${REVIEW_HELP}
 
 ${PERSON_HELP}
 
-${TRACE_HELP}`;
+${TRACE_HELP}
+
+${CLIENT_HELP}
+
+${AUDIT_HELP}`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: runServeCommand,
@@ -59,6 +67,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   review: runReviewCommand,
   person: runPersonCommand,
   trace: runTraceCommand,
+  client: runClientCommand,
+  audit: runAuditCommand,
 };
 
 const COMMAND_HELP: Record<string, string> = {
@@ -70,6 +80,8 @@ const COMMAND_HELP: Record<string, string> = {
   review: REVIEW_HELP,
   person: PERSON_HELP,
   trace: TRACE_HELP,
+  client: CLIENT_HELP,
+  audit: AUDIT_HELP,
 };
 
 export async function main(argv: string[]): Promise<number> {
