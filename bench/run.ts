@@ -4,8 +4,9 @@
 //   --driver pglite|postgres|both
 //   --seed S                   generator seed (default 1)
 //   --quick                    fewer iterations, for checking the benchmark itself
-//   --suite all|foundation|data-in   which measurements (default all): the store and API, or data in
-//                              (council CSV extracts, HL7 v2 ADT over MLLP)
+//   --suite all|foundation|data-in|governance   which measurements (default all): the store and API, data in
+//                              (council CSV extracts, HL7 v2 ADT over MLLP), or the policy and audit cost
+//   --governance-people N      people in the demo population the governance suite loads (default 1000)
 //   --feed-people N            people whose extracts and feeds the data-in suite imports (default 10000)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { runDataIn, type DataInResult } from './data-in.ts';
 import { DATA_IN_TARGETS, dataInHeadline, formatDataInTable } from './data-in-report.ts';
 import { formatTable, headline, REFERENCE, RESULTS_DIR, TARGETS, writeResultFile, type DriverResult } from './report.ts';
 import { runDriver } from './run-driver.ts';
+import { formatGovernanceTable, runGovernance, type GovernanceResult } from './governance.ts';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     suite: { type: 'string', default: 'all' },
     'feed-people': { type: 'string', default: '10000' },
+    'governance-people': { type: 'string', default: '1000' },
   },
   strict: true,
 });
@@ -40,10 +43,17 @@ if (!Number.isSafeInteger(people) || people < 4) throw new Error('--people must 
 if (!Number.isSafeInteger(seed)) throw new Error('--seed must be a whole number');
 const feedPeople = Number(values['feed-people']);
 if (!Number.isSafeInteger(feedPeople) || feedPeople < 10) throw new Error('--feed-people must be a whole number ≥ 10');
-const suites = values.suite === 'all' ? ['foundation', 'data-in'] : [values.suite!];
-if (!suites.every((s) => s === 'foundation' || s === 'data-in')) throw new Error('--suite must be all, foundation or data-in');
+const SUITES = ['foundation', 'data-in', 'governance'];
+const suites = values.suite === 'all' ? SUITES : [values.suite!];
+if (!suites.every((s) => SUITES.includes(s))) throw new Error(`--suite must be all or one of ${SUITES.join(', ')}`);
+const governancePeople = Number(values['governance-people']);
 
 async function child(driver: DriverName, out: string): Promise<void> {
+  if (values['child-suite'] === 'governance') {
+    const iterations = values.quick ? 100 : 1000;
+    writeResultFile(out, await runGovernance({ driver, people: governancePeople, seed, iterations, ...(databaseUrl ? { databaseUrl } : {}) }));
+    return;
+  }
   const result = values['child-suite'] === 'data-in'
     ? await runDataIn({ driver, people: feedPeople, seed, ...(databaseUrl ? { databaseUrl } : {}) })
     : await runDriver({ driver, people, seed, quick: values.quick!, ...(databaseUrl ? { databaseUrl } : {}) });
@@ -52,7 +62,7 @@ async function child(driver: DriverName, out: string): Promise<void> {
 
 function runChild(suite: string, driver: DriverName, out: string): void {
   const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', driver, '--child-suite', suite, '--out', out,
-    '--people', String(people), '--seed', String(seed), '--feed-people', String(feedPeople)];
+    '--people', String(people), '--seed', String(seed), '--feed-people', String(feedPeople), '--governance-people', String(governancePeople)];
   if (values.quick) args.push('--quick');
   const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
   if (run.status !== 0) throw new Error(`The ${suite} run on ${driver} failed (exit ${run.status ?? run.signal})`);
@@ -74,6 +84,7 @@ function parent(): void {
   const latest = (existsSync(latestFile) ? JSON.parse(readFileSync(latestFile, 'utf8')) : {}) as Record<string, unknown>;
   const results: DriverResult[] = [];
   const dataIn: DataInResult[] = [];
+  const governance: GovernanceResult[] = [];
   const files: Record<string, string> = {};
   for (const driver of driversToRun()) {
     if (suites.includes('foundation')) {
@@ -88,6 +99,12 @@ function parent(): void {
       dataIn.push(JSON.parse(readFileSync(join(RESULTS_DIR, out), 'utf8')) as DataInResult);
       files[`data-in-${driver}`] = `bench/results/${out}`;
     }
+    if (suites.includes('governance')) {
+      const out = `governance-${driver}-${date}.json`;
+      runChild('governance', driver, out);
+      governance.push(JSON.parse(readFileSync(join(RESULTS_DIR, out), 'utf8')) as GovernanceResult);
+      files[`governance-${driver}`] = `bench/results/${out}`;
+    }
   }
   writeResultFile('latest.json', {
     ...latest,
@@ -99,10 +116,12 @@ function parent(): void {
       ? { people: { perIngestMode: people, loaded: results[0]?.data.peopleLoaded }, machine: results[0]?.machine, results: results.map(headline) }
       : {}),
     ...(dataIn.length > 0 ? { dataIn: dataIn.map(dataInHeadline) } : {}),
+    ...(governance.length > 0 ? { governance: governance.map((g) => ({ driver: g.driver, cases: g.cases.map(({ name, ratioOperator, ratioSocialWorker }) => ({ name, ratioOperator, ratioSocialWorker })) })) } : {}),
     targets: { ...TARGETS, ...DATA_IN_TARGETS },
     reference: REFERENCE,
   });
-  const tables = [results.length > 0 ? formatTable(results) : '', dataIn.length > 0 ? formatDataInTable(dataIn) : ''].filter(Boolean);
+  const tables = [results.length > 0 ? formatTable(results) : '', dataIn.length > 0 ? formatDataInTable(dataIn) : '',
+    governance.length > 0 ? formatGovernanceTable(governance) : ''].filter(Boolean);
   process.stdout.write(`\n${tables.join('\n\n')}\n\nFull results: ${Object.values(files).join(', ')}; summary: bench/results/latest.json\n`);
 }
 

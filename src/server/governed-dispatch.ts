@@ -34,7 +34,8 @@ async function auditedWithin(req: FhirRequest, ctx: FhirContext): Promise<FhirRe
     return await ctx.repo.transaction(async (repo, sql) => {
       scope = await requestScope(sql, req);
       grant = await decideGrant(sql, ctx.governance, req.principal, scope?.keys);
-      const res = await dispatch({ ...req, grant }, { ...ctx, repo });
+      // Everything the request does, operations' own tables included, happens in this transaction.
+      const res = await dispatch({ ...req, grant }, { ...ctx, repo, ingest: { ...ctx.ingest, repo, db: sql } });
       await appendAudit(sql, answeredRecord(ctx, req, grant, res, scope));
       return res;
     });

@@ -12,6 +12,9 @@ import { searchType } from './interactions/search-type.ts';
 import { batchOrTransaction } from './interactions/transaction.ts';
 import { conditionalUpdate, update } from './interactions/update.ts';
 import { vread } from './interactions/vread.ts';
+import { accessStatusOperation, claimAccessOperation, consentToViewOperation } from './operations/access-claims.ts';
+import { routeAuditEvent } from './operations/audit-event-search.ts';
+import { auditReportOperation, auditReviewOperation } from './operations/audit-reports.ts';
 import { patientEverythingOperation, personEverythingOperation } from './operations/everything.ts';
 import { importCsvOperation } from './operations/import-csv.ts';
 import { matchReviewDecideOperation, matchReviewOperation, personLinkHistoryOperation, personUnlinkOperation } from './operations/identity-review.ts';
@@ -36,6 +39,8 @@ const SYSTEM_OPERATIONS: Record<string, Partial<Record<string, Interaction>>> = 
   '$lexicon-unmapped': { GET: lexiconUnmappedOperation },
   '$match-review': { GET: matchReviewOperation },
   '$match-review-decide': { POST: matchReviewDecideOperation },
+  '$audit-report': { GET: auditReportOperation },
+  '$audit-review': { POST: auditReviewOperation },
 };
 
 function route(req: FhirRequest, ctx: FhirContext): Interaction {
@@ -55,6 +60,8 @@ function route(req: FhirRequest, ctx: FhirContext): Interaction {
     if (operation) return operation;
     throw notAllowed(req);
   }
+  // The audit trail has its own table and routes, ahead of the generic resource ones.
+  if (s[0] === 'AuditEvent') return routeAuditEvent(req);
   const type = requireType(ctx, s[0]);
   if (s.length === 1) {
     if (m === 'GET') return searchType;
@@ -81,6 +88,9 @@ function route(req: FhirRequest, ctx: FhirContext): Interaction {
   if (s.length === 3 && s[2] === '_history' && m === 'GET') return history;
   if (s.length === 3 && s[2] === '$everything' && type === 'Patient' && m === 'GET') return patientEverythingOperation;
   if (s.length === 3 && s[2] === '$everything' && type === 'Person' && m === 'GET') return personEverythingOperation;
+  if (s.length === 3 && type === 'Patient' && s[2] === '$access' && m === 'GET') return accessStatusOperation;
+  if (s.length === 3 && type === 'Patient' && s[2] === '$claim-access' && m === 'POST') return claimAccessOperation;
+  if (s.length === 3 && type === 'Patient' && s[2] === '$consent-to-view' && m === 'POST') return consentToViewOperation;
   if (s.length === 3 && s[2] === '$unlink' && type === 'Person' && m === 'POST') return personUnlinkOperation;
   if (s.length === 3 && s[2] === '$link-history' && type === 'Person' && m === 'GET') return personLinkHistoryOperation;
   if (s.length === 3 && s[2] === '$translate' && type === 'ConceptMap' && (m === 'GET' || m === 'POST')) return translateOperation;

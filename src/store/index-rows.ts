@@ -244,8 +244,9 @@ export function extractIndexRows(resource: Json, registry: SearchParamRegistry, 
       continue;
     }
     const param = paramKey(type, def.code);
-    // Other types answer :missing from their side tables, plain paths from the stored JSON.
-    if ((def.type === 'token' || def.type === 'uri') && !def.presencePaths) b.token(tokenKey.present(def.code));
+    // Other types answer :missing from their side tables, plain paths from the stored JSON. The
+    // access policy needs `_source` presence as a key: rows no source sent are shared differently.
+    if ((def.type === 'token' || def.type === 'uri') && (!def.presencePaths || def.code === '_source')) b.token(tokenKey.present(def.code));
     for (const value of values) {
       switch (def.type) {
         case 'token':

@@ -4,7 +4,7 @@
 // consent to view. Each interaction then asks `filterFor` for the filter the store applies inside
 // its SQL, so paging, totals, chains and includes only ever see what the caller may see.
 import { FhirError } from '../../fhir/errors.ts';
-import { SOURCE_SYSTEM_PREFIX } from '../../fhir/systems.ts';
+import { DERIVED_SOURCES, SOURCE_SYSTEM_PREFIX } from '../../fhir/systems.ts';
 import type { Queryable } from '../../store/driver.ts';
 import { personKeyOf } from '../../store/hash.ts';
 import { tokenKey } from '../../store/index-rows.ts';
@@ -258,9 +258,10 @@ function rulesFor(grant: AccessGrant, category: Category, permission: Permission
   }
   const sources = sharedSources(grant, category);
   if (!sources) return [rule];
-  // Rows from a shared source, or rows no source sent (written here, through the API).
+  // Rows from a shared source or derived here (persons), or rows no source sent (written through the API).
+  const uris = [...sources.map((s) => SOURCE_SYSTEM_PREFIX + s), ...Object.values(DERIVED_SOURCES)];
   return [
-    { ...rule, requiredTokens: sources.map((s) => tokenKey.uri('_source', SOURCE_SYSTEM_PREFIX + s)) },
+    { ...rule, requiredTokens: uris.map((uri) => tokenKey.uri('_source', uri)) },
     { ...rule, hiddenTokens: [...(rule.hiddenTokens ?? []), tokenKey.present('_source')] },
   ];
 }

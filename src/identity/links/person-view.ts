@@ -3,7 +3,7 @@
 // See: https://hl7.org/fhir/R4/person.html
 import type { Coding, Identifier, Patient, Person, PersonLink } from '@medplum/fhirtypes';
 import { FhirError } from '../../fhir/errors.ts';
-import { NHS_NUMBER_SYSTEM, NHS_NUMBER_VERIFICATION_EXTENSION, NHS_NUMBER_VERIFICATION_SYSTEM_ENGLAND, SHAREDCARE_CODE_SYSTEM_PREFIX } from '../../fhir/systems.ts';
+import { DERIVED_SOURCES, NHS_NUMBER_SYSTEM, NHS_NUMBER_VERIFICATION_EXTENSION, NHS_NUMBER_VERIFICATION_SYSTEM_ENGLAND, SHAREDCARE_CODE_SYSTEM_PREFIX } from '../../fhir/systems.ts';
 import type { Queryable } from '../../store/driver.ts';
 import type { Repository, WriteResult } from '../../store/repository.ts';
 import type { MatchRecord } from '../match-types.ts';
@@ -17,7 +17,7 @@ export const LINKED_PERSON_TAG: Coding = { system: IDENTITY_TAG_SYSTEM, code: 'l
 /** Marks a person whose records all moved to another person (HAPI MDM calls this REDIRECTED). */
 export const REDIRECTED_TAG: Coding = { system: IDENTITY_TAG_SYSTEM, code: 'redirected', display: 'Merged into another person' };
 /** Meta.source of derived persons: made by sharedcare's identity linking, not sent by a source system. */
-export const PERSON_META_SOURCE = 'urn:sharedcare:derived:identity';
+export const PERSON_META_SOURCE = DERIVED_SOURCES.identity;
 
 export type Assurance = NonNullable<PersonLink['assurance']>;
 const ASSURANCE_ORDER: readonly Assurance[] = ['level1', 'level2', 'level3', 'level4'];

@@ -8,7 +8,8 @@ import { authenticate, type Principal } from '../auth/tokens.ts';
 import type { FhirRequest, HttpMethod } from '../fhir-request.ts';
 import { errorResponse } from '../outcome.ts';
 import type { Platform } from '../platform.ts';
-import { dispatch } from '../router.ts';
+import { auditUnauthenticated, handleFhirRequest } from '../governed-dispatch.ts';
+import { registerOAuthRoutes } from '../oauth/oauth-routes.ts';
 import { parseJsonBody } from './json-body.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -100,6 +101,7 @@ export async function buildHttpServer(platform: Platform): Promise<FastifyInstan
     await platform.driver.query('SELECT 1');
     return reply.send({ status: 'ok', database: platform.driver.name });
   });
+  await registerOAuthRoutes(app, platform);
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage()));
 
   const handleFhir = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -119,7 +121,6 @@ export async function buildHttpServer(platform: Platform): Promise<FastifyInstan
     }
     const method = req.method as HttpMethod;
     const isMetadata = segments.length === 1 && segments[0] === 'metadata' && method === 'GET';
-    const principal = isMetadata ? ANONYMOUS : await authenticate(platform.key, req.headers.authorization);
     // Only operations ($import, $import-csv…) read streamed extracts; resources travel as JSON.
     if (body instanceof Readable && !segments.at(-1)?.startsWith('$')) {
       body.resume();
@@ -135,10 +136,20 @@ export async function buildHttpServer(platform: Platform): Promise<FastifyInstan
       },
       body,
       baseUrl: baseUrlOf(req, config.baseUrl),
-      principal,
+      principal: ANONYMOUS,
       requestId,
+      network: req.ip,
     };
-    const res = await dispatch(fhirReq, platform.fhir);
+    if (!isMetadata) {
+      try {
+        fhirReq.principal = await authenticate(platform.key, req.headers.authorization);
+      } catch (err) {
+        // Refused before anything was read, but a refusal all the same: audited.
+        await auditUnauthenticated(fhirReq, platform.fhir, err);
+        throw err;
+      }
+    }
+    const res = await handleFhirRequest(fhirReq, platform.fhir);
     reply.code(res.status).headers(res.headers ?? {});
     if (res.body === undefined) return reply.send();
     const pretty = query.some(([k, v]) => k === '_pretty' && v === 'true');
