@@ -1,6 +1,6 @@
 // The README's first command, end to end: `sharedcare serve` loads a demo population on first
 // start, serves FHIR with a token from `sharedcare token`, stops cleanly, and keeps its data.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,30 +8,13 @@ import { Hl7Message } from '@medplum/core';
 import { Hl7Client } from '@medplum/hl7';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, serveEnv, startServe } from '../support/serve-process.ts';
 import { TEST_DATABASE_URL } from '../support/test-database.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'sharedcare.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'sharedcare-serve-'));
 const schema = `cli_${process.pid}`;
-// On the PostgreSQL run the server uses a private schema of the test server.
-const env: Record<string, string> = { ...(process.env as Record<string, string>), SHAREDCARE_LOG_LEVEL: 'warn' };
-delete env.DATABASE_URL;
-if (TEST_DATABASE_URL) env.DATABASE_URL = `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-
-async function start(args: string[]): Promise<{ child: ChildProcess; base: string; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir, ...args], { env });
-  let output = '';
-  child.stderr!.on('data', (d) => (output += d));
-  const base = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      output += d;
-      const m = /running on (http:\/\/[^\s]+) /.exec(output);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
-  });
-  return { child, base, output: () => output };
-}
+const env = serveEnv(schema);
+const start = (args: string[]) => startServe(dataDir, env, args);
 
 async function mllpPort(output: () => string): Promise<number> {
   for (let i = 0; i < 100; i++) {

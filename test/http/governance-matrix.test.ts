@@ -103,6 +103,11 @@ describe('a social worker with an open case (council record linked to the GP rec
     for (const name of ['search', 'searchAll', 'revinclude', 'chain', 'typeHistory']) expect(paths[name], name).not.toContain('bob-cond');
     expect(paths['count:total']).toEqual(['0']);
     expect(paths['everything:status']).toEqual(['403']);
+    // A record hidden from the caller answers exactly as one that does not exist.
+    const hidden = await as('socialWorker', 'GET', '/fhir/Condition/bob-cond');
+    const missing = await as('socialWorker', 'GET', '/fhir/Condition/no-such-cond');
+    expect(hidden.status).toBe(missing.status);
+    expect(hidden.text.replaceAll('bob-cond', 'X')).toBe(missing.text.replaceAll('no-such-cond', 'X'));
     const refused = await as('socialWorker', 'GET', '/fhir/Patient/bob-gp/$everything');
     expectOutcome(refused, 403, { id: 'POLICY_RELATIONSHIP_REQUIRED' });
     expect(JSON.stringify(refused.body)).not.toContain('asthma');
@@ -159,6 +164,9 @@ describe('other roles and callers', () => {
 
   it('a receptionist sees visits but never diagnoses; a privacy officer sees no clinical data at all', async () => {
     expect(idsOf(await as('receptionist', 'GET', '/fhir/Encounter?patient=bob-gp'))).toEqual(['bob-visit']);
+    // _include from a permitted resource to a forbidden one leaves the forbidden one out.
+    expect(idsOf(await as('receptionist', 'GET', '/fhir/Encounter?_id=bob-visit&_include=Encounter:diagnosis'))).toEqual(['bob-visit']);
+    expect(idsOf(await as('aeDoctor', 'GET', '/fhir/Encounter?_id=bob-visit&_include=Encounter:diagnosis')).sort()).toEqual(['bob-cond', 'bob-visit']);
     expectOutcome(await as('receptionist', 'GET', '/fhir/Condition/bob-cond'), 403, { id: 'POLICY_CATEGORY' });
     const everything = idsOf(await as('receptionist', 'GET', '/fhir/Patient/bob-gp/$everything'));
     expect(everything).toContain('bob-visit');

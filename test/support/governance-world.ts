@@ -65,7 +65,7 @@ export function worldResources(): Resource[] {
     // Bob: in A&E at the trust now; registered at the practice; unknown to the council.
     person('bob-gp', SOURCE.gp, bob, 'Baker', 'Bob', '1960-02-02', { generalPractitioner: [ref('Organization', 'f84001')] }),
     { resourceType: 'Encounter', id: 'bob-visit', meta: hospital, status: 'in-progress', class: { code: 'EMER' }, subject: ref('Patient', 'bob-gp'),
-      serviceProvider: ref('Organization', 'rqx'), period: { start: new Date().toISOString() } },
+      serviceProvider: ref('Organization', 'rqx'), period: { start: new Date().toISOString() }, diagnosis: [{ condition: ref('Condition', 'bob-cond') }] },
     { resourceType: 'Condition', id: 'bob-cond', meta: gp, code: code('asthma'), subject: ref('Patient', 'bob-gp') },
     { resourceType: 'Observation', id: 'bob-obs', meta: gp, status: 'final', code: code('peak-flow'), subject: ref('Patient', 'bob-gp') },
     // Carol: an open case, but she has asked that her record is not shared.
