@@ -86,25 +86,24 @@ export async function runGovernance(options: { driver: DriverName; people: numbe
   }
 }
 
-/** The council with most open cases, and every patient record of the people in them. */
+/** The council with most open cases (named by GSS code, as the extracts name it), and every record of those people. */
 async function busiestCouncil(driver: { query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }> }): Promise<{ council: string; patients: string[] }> {
-  const { rows } = await driver.query<{ code: string; org_id: string }>(
-    `SELECT o.content#>>'{identifier,0,value}' AS code, o.id AS org_id FROM resource e
-       JOIN resource o ON o.type = 'Organization' AND 'Organization/' || o.id = e.content#>>'{managingOrganization,reference}'
-      WHERE e.type = 'EpisodeOfCare' AND NOT e.deleted AND e.content->>'status' = 'active'
-      GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`,
+  const open = `e.type = 'EpisodeOfCare' AND NOT e.deleted AND e.content->>'status' = 'active'`;
+  const { rows } = await driver.query<{ code: string }>(
+    `SELECT e.content#>>'{managingOrganization,identifier,value}' AS code FROM resource e
+      WHERE ${open} AND e.content#>>'{managingOrganization,identifier,value}' IS NOT NULL
+      GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
   );
-  const top = rows[0];
-  if (!top) throw new Error('The demo population has no open episodes of care');
+  const council = rows[0]?.code;
+  if (!council) throw new Error('The demo population has no open episodes of care');
   const patients = await driver.query<{ patient_id: string }>(
     `SELECT DISTINCT mate.patient_id FROM resource e
        JOIN identity_link mine ON mine.patient_id = split_part(e.content#>>'{patient,reference}', '/', 2)
        JOIN identity_link mate ON mate.person_id = mine.person_id
-      WHERE e.type = 'EpisodeOfCare' AND NOT e.deleted AND e.content->>'status' = 'active'
-        AND e.content#>>'{managingOrganization,reference}' = $1`,
-    [`Organization/${top.org_id}`],
+      WHERE ${open} AND e.content#>>'{managingOrganization,identifier,value}' = $1`,
+    [council],
   );
-  return { council: top.code, patients: patients.rows.map((r) => r.patient_id) };
+  return { council, patients: patients.rows.map((r) => r.patient_id) };
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;

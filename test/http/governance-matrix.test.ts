@@ -113,6 +113,11 @@ describe('a social worker with an open case (council record linked to the GP rec
     expect(JSON.stringify(refused.body)).not.toContain('asthma');
   });
 
+  it('a case whose council is named by its code (as council extracts name it) is a relationship too', async () => {
+    expect((await as('socialWorker', 'GET', '/fhir/Condition/dave-cond')).status).toBe(200);
+    expect((await as('otherCouncilSocialWorker', 'GET', '/fhir/Condition/dave-cond')).status).toBe(404);
+  });
+
   it('a social worker of another council sees nothing of the first council\'s case', async () => {
     const paths = await everyPath('otherCouncilSocialWorker', 'alice-gp', { cond: 'alice-cond' });
     expect(paths['read:status']).toEqual(['404']);

@@ -75,7 +75,8 @@ export function worldResources(): Resource[] {
     consent('carol-dissent', 'carol-council', { type: 'deny' }),
     // Dave: an open case, and the national data opt-out (secondary uses only).
     person('dave-council', SOURCE.council, dave, 'Dent', 'Dave', '1980-04-04'),
-    activeEpisode('dave-episode', 'dave-council'),
+    // The council's extract names the council by its code, not by a local id.
+    { ...activeEpisode('dave-episode', 'dave-council'), managingOrganization: { type: 'Organization', identifier: { system: ONS_GSS_CODE_SYSTEM, value: ORG.council } } },
     { resourceType: 'Condition', id: 'dave-cond', meta: council, code: code('learning-disability'), subject: ref('Patient', 'dave-council') },
     consent('dave-optout', 'dave-council', { type: 'deny' }, { policyRule: { coding: [{ system: OPT_OUT_SYSTEM, code: OPT_OUTS.national }] } }),
   ] as Resource[];

@@ -41,13 +41,15 @@ const BASIS_OF: Record<string, AccessBasis> = {
 };
 const STRENGTH: AccessBasis[] = ['episode-of-care', 'care-team', 'referral', 'encounter', 'registration', 'self-claimed', 'break-glass'];
 
-const RELATING_PARAMS = [
-  paramKey('EpisodeOfCare', 'organization'),
-  paramKey('CareTeam', 'participant'),
-  paramKey('ServiceRequest', 'performer'),
-  paramKey('Encounter', 'service-provider'),
-  paramKey('Patient', 'general-practitioner'),
+/** The reference search parameters through which an organisation relates to a person. */
+const RELATING: ReadonlyArray<readonly [type: string, code: string]> = [
+  ['EpisodeOfCare', 'organization'],
+  ['CareTeam', 'participant'],
+  ['ServiceRequest', 'performer'],
+  ['Encounter', 'service-provider'],
+  ['Patient', 'general-practitioner'],
 ];
+const RELATING_PARAMS = RELATING.map(([type, code]) => paramKey(type, code));
 
 /** Record key → the caller's relationship with that record's person. */
 export async function findRelationships(q: Queryable, links: PersonLinks, query: RelationshipQuery): Promise<Map<string, PersonRelationship>> {
@@ -55,10 +57,18 @@ export async function findRelationships(q: Queryable, links: PersonLinks, query:
     ? [ODS_ORGANIZATION_SYSTEM, ONS_GSS_CODE_SYSTEM].map((system) => tokenKey.systemCode('identifier', system, query.organization!))
     : [];
   const recent = new Date(query.now.getTime() - query.recentEncounterDays * 86_400_000).toISOString();
-  const params: unknown[] = [orgTokens, paramKey('Organization', 'partof'), RELATING_PARAMS, recent, query.subject, query.now.toISOString()];
+  // Sources often name the organisation by its code rather than a local id (a council extract's
+  // case names its council by GSS code): those references are index tokens, not reference rows.
+  // Each type's own parameter: `organization` on a Patient is who holds the record, not a relationship.
+  const byIdentifier = RELATING.map(([, code]) => query.organization
+    ? [ODS_ORGANIZATION_SYSTEM, ONS_GSS_CODE_SYSTEM].map((system) => tokenKey.systemCode(`${code}:identifier`, system, query.organization!))
+    : []);
+  const params: unknown[] = [orgTokens, paramKey('Organization', 'partof'), RELATING_PARAMS, recent, query.subject, query.now.toISOString(),
+    byIdentifier.flat(), ...byIdentifier];
   const scoped = query.scopeKeys !== undefined;
   if (scoped) params.push(query.scopeKeys);
-  const inScope = (column: string) => (scoped ? ` AND ${column} = ANY($7::bigint[])` : '');
+  const inScope = (column: string) => (scoped ? ` AND ${column} = ANY($${params.length}::bigint[])` : '');
+  const namedByCode = RELATING.map(([type], i) => `(r.type = '${type}' AND r.tokens && $${8 + i}::bigint[])`).join(' OR ');
   const { rows } = await q.query<{ seed_key: string; person_key: string; person_group: string; via: string; reason: string | null }>(
     `WITH own AS (
        SELECT r.id FROM resource r WHERE r.type = 'Organization' AND NOT r.deleted AND r.tokens && $1::bigint[]
@@ -67,10 +77,15 @@ export async function findRelationships(q: Queryable, links: PersonLinks, query:
        UNION
        SELECT sc_hash('Organization/' || t.id) FROM search_reference p JOIN resource t ON t.rid = p.rid
         WHERE p.param = $2 AND p.target IN (SELECT sc_hash('Organization/' || id) FROM own) AND t.type = 'Organization' AND NOT t.deleted
-     ), direct AS (
-       SELECT r.person_key, r.type AS via FROM search_reference sr JOIN resource r ON r.rid = sr.rid
+     ), naming AS (
+       SELECT r.person_key, r.type, r.content FROM search_reference sr JOIN resource r ON r.rid = sr.rid
         WHERE sr.param = ANY($3::int[]) AND sr.target IN (SELECT target FROM orgs) AND NOT r.deleted AND r.person_key IS NOT NULL${inScope('r.person_key')}
-          AND ((r.type = 'EpisodeOfCare' AND r.content->>'status' IN ('planned', 'waitlist', 'active', 'onhold'))
+       UNION ALL
+       SELECT r.person_key, r.type, r.content FROM resource r
+        WHERE r.tokens && $7::bigint[] AND (${namedByCode}) AND NOT r.deleted AND r.person_key IS NOT NULL${inScope('r.person_key')}
+     ), direct AS (
+       SELECT r.person_key, r.type AS via FROM naming r
+        WHERE ((r.type = 'EpisodeOfCare' AND r.content->>'status' IN ('planned', 'waitlist', 'active', 'onhold'))
             OR (r.type = 'CareTeam' AND coalesce(r.content->>'status', 'active') IN ('proposed', 'active', 'suspended'))
             OR (r.type = 'ServiceRequest' AND r.content->>'status' IN ('draft', 'active', 'on-hold'))
             OR (r.type = 'Encounter' AND (r.content->>'status' IN ('planned', 'arrived', 'triaged', 'in-progress', 'onleave')
