@@ -10,7 +10,9 @@ import type { Principal } from '../src/governance/principal.ts';
 import { handleFhirRequest } from '../src/server/governed-dispatch.ts';
 import { dispatch } from '../src/server/router.ts';
 import { loadDemoPopulation } from '../src/cli/demo-population.ts';
+import { issueToken } from '../src/server/auth/tokens.ts';
 import { openBenchDatabase, type DriverName } from './bench-database.ts';
+import { getJson, startBenchServer } from './bench-server.ts';
 import { pick, seededRandom, timeSequential, type LatencyStats } from './measure.ts';
 
 export interface GovernanceCase {
@@ -20,6 +22,8 @@ export interface GovernanceCase {
   socialWorker: LatencyStats;
   ratioOperator: number;
   ratioSocialWorker: number;
+  /** The same requests over HTTP (Fastify on loopback, bearer tokens, body read and parsed). */
+  http: { operator: LatencyStats; socialWorker: LatencyStats };
 }
 
 export interface GovernanceResult {
@@ -51,6 +55,11 @@ export async function runGovernance(options: { driver: DriverName; people: numbe
       { name: 'search Condition?patient={id}', make: (p, id) => request(p, 'Condition', [['patient', id]]) },
       { name: 'Patient/{id}/$everything', make: (p, id) => request(p, `Patient/${id}/$everything`) },
     ];
+    const server = await startBenchServer(db.platform);
+    const operatorTarget = { fhirBase: server.fhirBase, token: await issueToken(db.platform.key, { scope: 'system/*.rs', subject: 'benchmark' }) };
+    const socialWorkerTarget = { fhirBase: server.fhirBase, token: await issueToken(db.platform.key, {
+      scope: 'user/*.rs', subject: 'bench-sw', kind: 'user', role: 'R8014', organization: council }) };
+    const pathOf = (req: FhirRequest) => `${req.segments.join('/')}${req.query.length ? `?${new URLSearchParams(req.query)}` : ''}`;
     const timing = { iterations: options.iterations, warmup: Math.min(50, options.iterations / 4), maxSeconds: 20, minIterations: 50 };
     const cases: GovernanceCase[] = [];
     for (const shape of shapes) {
@@ -67,17 +76,25 @@ export async function runGovernance(options: { driver: DriverName; people: numbe
         const res = await handleFhirRequest(shape.make(socialWorker, nextC()), ctx);
         if (res.status !== 200) throw new Error(`${shape.name} as the social worker answered ${res.status}`);
       }, timing);
+      const nextD = ids(1);
+      const httpOperator = await timeSequential(() => getJson(operatorTarget, pathOf(shape.make(OPERATOR, nextD()))), timing);
+      const nextE = ids(1);
+      const httpSocialWorker = await timeSequential(() => getJson(socialWorkerTarget, pathOf(shape.make(socialWorker, nextE()))), timing);
       cases.push({
         name: shape.name, ungoverned, operator, socialWorker: sw,
         ratioOperator: round(operator.p50Ms / ungoverned.p50Ms), ratioSocialWorker: round(sw.p50Ms / ungoverned.p50Ms),
+        http: { operator: httpOperator, socialWorker: httpSocialWorker },
       });
     }
+    await server.close();
     return {
       benchmark: 'governance', driver: options.driver, database: db.version, people: options.people, persons: load.persons, relatedPatients: patients.length,
       method: 'In-process FHIR requests, sequential, the same random patients (seeded) in each column: records of people with an open case at the council '
         + 'with most cases, and every record linked to them. ungoverned = dispatch without a decision or audit (the foundation path); '
         + 'operator = handleFhirRequest with a system token (transaction + audit row); socialWorker = handleFhirRequest as R8014 at that council '
-        + '(relationships, dissent and agreements looked up, then audited). Ratios are of p50.',
+        + '(relationships, dissent and agreements looked up, then audited). Ratios are of p50. http: the operator and social-worker '
+        + 'requests over HTTP (Fastify on loopback, bearer token, one keep-alive connection, body read and parsed), to set beside the '
+        + 'foundation benchmark\'s HTTP figures.',
       cases,
       target: 'policy and audit cost ≤ 1.3× latency',
     };
@@ -111,10 +128,11 @@ const round = (n: number) => Math.round(n * 100) / 100;
 /** p50 (p99) in ms for each case and caller, with the ratios to the ungoverned path. */
 export function formatGovernanceTable(results: readonly GovernanceResult[]): string {
   const ms = (l: LatencyStats) => `${l.p50Ms.toFixed(2)} (${l.p99Ms.toFixed(2)})`;
-  const lines = ['| driver | request | ungoverned p50 (p99) ms | operator | social worker | ratio operator | ratio social worker |', '|---|---|---|---|---|---|---|'];
+  const lines = ['| driver | request | ungoverned p50 (p99) ms | operator | social worker | ratio operator | ratio social worker | HTTP operator | HTTP social worker |',
+    '|---|---|---|---|---|---|---|---|---|'];
   for (const r of results) {
     for (const c of r.cases) {
-      lines.push(`| ${r.driver} | ${c.name} | ${ms(c.ungoverned)} | ${ms(c.operator)} | ${ms(c.socialWorker)} | ${c.ratioOperator} | ${c.ratioSocialWorker} |`);
+      lines.push(`| ${r.driver} | ${c.name} | ${ms(c.ungoverned)} | ${ms(c.operator)} | ${ms(c.socialWorker)} | ${c.ratioOperator} | ${c.ratioSocialWorker} | ${ms(c.http.operator)} | ${ms(c.http.socialWorker)} |`);
     }
   }
   return lines.join('\n');

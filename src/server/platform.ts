@@ -49,7 +49,7 @@ export async function createPlatform(config: Config, options: { driver?: Driver 
     definitions,
     registry,
     settings: { ...DEFAULT_SERVER_SETTINGS, allowUpdateCreate: config.allowUpdateCreate, maxBundleEntries: config.maxBundleEntries },
-    governance: { policy: loadPolicy(config.policyFile), links: { samePersonSql }, resourceTypes: definitions.resourceTypes },
+    governance: { policy: loadPolicy(config.policyFile), links: { samePersonSql }, resourceTypes: definitions.resourceTypes, directory: new Map() },
   };
   const close = async () => {
     await preparePool?.close();

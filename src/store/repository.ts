@@ -32,11 +32,6 @@ export interface AccessRule {
   readonly hiddenTokens?: readonly string[];
 }
 
-/** The filter of one patient compartment plus shared resources (a `patient/` scope). */
-export function compartmentFilter(personKeys: readonly string[]): AccessFilter {
-  return { rules: [{ personKeys, includeShared: true }] };
-}
-
 /** Whether a row with these properties passes the filter (for writes, checked before they happen). */
 export function passesFilter(filter: AccessFilter | undefined, row: { type: string; personKey: string | null; tokens: readonly string[] }): boolean {
   if (!filter) return true;

@@ -1,5 +1,5 @@
 // Appends one AuditEvent to the hash-chained trail, inside the caller's transaction, in one
-// statement: the access and its audit commit together or not at all, and a trail that cannot
+// call: the access and its audit commit together or not at all, and a trail that cannot
 // be written refuses the request (fail closed) rather than showing data unaudited.
 import type { AuditEvent } from '@medplum/fhirtypes';
 import { FhirError } from '../../fhir/errors.ts';
@@ -10,21 +10,9 @@ import { balpAuditEvent } from './balp.ts';
 /** The event text is `EVENT_PREFIX || seq || suffix`: the id is the seq, known only inside the statement. */
 const EVENT_PREFIX = '{"resourceType":"AuditEvent","id":"';
 
-// Advancing the one-row head takes its row lock, held to commit: appends are serialised and seq
-// is gap-free. The hash is computed by PostgreSQL over exactly the text stored.
-const APPEND_SQL = `WITH head AS (
-  UPDATE audit_head
-     SET seq = seq + 1,
-         hash = sha256(hash || int8send(seq + 1) || convert_to($1::text || (seq + 1)::text || $2::text, 'UTF8'))
-   WHERE id = 1
-  RETURNING seq, hash
-)
-INSERT INTO audit_event (seq, recorded, event, hash, action, subtype, operation, outcome, agent_subject, agent_kind,
-                         agent_name, agent_client, agent_role, agent_org, purpose, basis, reason, patients)
-SELECT seq, $3::timestamptz, $1::text || seq::text || $2::text, hash, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text,
-       $10::text, $11::text, $12::text, $13::text, $14::text, $15::text, $16::text, $17::text[]
-  FROM head
-RETURNING seq`;
+// audit_append (migration 005) advances the one-row head under its row lock, held to commit, so
+// appends are serialised and seq is gap-free; PostgreSQL hashes exactly the text it stores.
+const APPEND_SQL = 'SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) AS seq';
 
 export const AUDIT_UNAVAILABLE = 'AUDIT_UNAVAILABLE';
 
@@ -45,14 +33,14 @@ export async function appendAudit(q: Queryable, record: AccessRecord): Promise<A
   const { principal } = record;
   let seq: string | undefined;
   try {
-    const { rows } = await q.query<{ seq: string }>(APPEND_SQL, [
+    const { rows } = await q.query<{ seq: string | null }>(APPEND_SQL, [
       EVENT_PREFIX, suffix, rest.recorded,
       record.action, record.interaction, record.operation ?? null, rest.outcome,
       principal.subject, principal.kind ?? 'system', principal.name ?? null, principal.clientId ?? null,
       principal.role ?? null, principal.organization ?? null,
       record.purposeOfUse, record.basis ?? null, record.reason ?? null, [...new Set(record.patients)],
     ]);
-    seq = rows[0]?.seq;
+    seq = rows[0]?.seq ?? undefined;
   } catch (err) {
     throw unavailable(err);
   }

@@ -14,10 +14,10 @@ import { PURPOSE, type Principal } from '../principal.ts';
 import { forbidden, grantingScopes, type Permission } from '../smart-scopes.ts';
 import { consentToViewGiven } from './access-claims.ts';
 import { CATEGORY_NAMES, DATA_CATEGORIES, categoryOf, type DataCategory } from './categories.ts';
-import { keysUnderDirective, SECONDARY_PURPOSES } from './consent-directives.ts';
+import { directiveOf, keysUnderDirective, SECONDARY_PURPOSES } from './consent-directives.ts';
 import type { PersonLinks } from './person-links.ts';
 import { rolePolicy, type PolicyConfig, type RolePolicy, type SecurityLabel, type SharingPurpose } from './policy-config.ts';
-import { findRelationships, type PersonRelationship } from './relationships.ts';
+import { findStanding, type DirectoryCache, type PersonRelationship } from './relationships.ts';
 
 /**
  * operator: sharedcare's own tools (a token without organisation or user), bound by scopes only.
@@ -32,6 +32,8 @@ export interface Governance {
   links: PersonLinks;
   /** Every resource type the server knows: those in no data category are granted by scope alone. */
   resourceTypes: readonly string[];
+  /** Organisations' reference keys, looked up once a minute (the directory, not relationships). */
+  directory: DirectoryCache;
 }
 
 export interface AccessGrant {
@@ -76,8 +78,8 @@ function otherTypesOf(governance: Governance): string[] {
 }
 
 /**
- * Works out the caller's standing for one request. `scopeKeys` are the records the request names
- * (one person's), when it names any: the lookups are then limited to them.
+ * Works out the caller's standing for one request. `scopeSeeds` are the records the request names
+ * (one person's), when it names any: the lookups are then limited to that person.
  */
 export async function decideGrant(q: Queryable, governance: Governance, principal: Principal, scopeSeeds?: readonly string[], now = new Date()): Promise<AccessGrant> {
   const { policy, links } = governance;
@@ -85,7 +87,7 @@ export async function decideGrant(q: Queryable, governance: Governance, principa
   const purposeOfUse = principal.purposeOfUse ?? PURPOSE.treatment;
   const secondary = SECONDARY_PURPOSES.has(purposeOfUse);
   // A request about one record is about its whole person: a relationship through any record counts.
-  const scopeKeys = scopeSeeds && callerClass !== 'operator' ? await samePerson(q, links, scopeSeeds) : scopeSeeds;
+  const scopeKeys = scopeSeeds && callerClass === 'system' ? await samePerson(q, links, scopeSeeds) : scopeSeeds;
   const base = { principal, callerClass, purposeOfUse, secondary, policy, relationships: new Map<string, PersonRelationship>(), breakGlass: false,
     otherTypes: otherTypesOf(governance),
     ...(scopeKeys ? { scopeKeys } : {}),
@@ -120,22 +122,32 @@ export async function decideGrant(q: Queryable, governance: Governance, principa
     return grant;
   }
 
-  // A member of staff: relationships (found now, in this transaction), less dissent, and consent to view.
-  const relationships = await findRelationships(q, links, {
+  return staffGrant(q, governance, grant, scopeSeeds, now);
+}
+
+/** A member of staff: relationships (found now, in this transaction), less dissent, and consent to view. */
+async function staffGrant(q: Queryable, governance: Governance, grant: AccessGrant, scopeSeeds: readonly string[] | undefined, now: Date): Promise<AccessGrant> {
+  const { policy, links } = governance;
+  const { principal, role } = grant;
+  const standing = await findStanding(q, {
     subject: principal.subject,
     ...(principal.organization ? { organization: principal.organization } : {}),
-    ...(scopeKeys ? { scopeKeys } : {}),
+    ...(scopeSeeds ? { scopeSeeds } : {}),
     recentEncounterDays: policy.relationships.recentEncounterDays,
     now,
-  });
+  }, governance.directory);
+  const relationships = standing.relationships;
   grant.relationships = relationships;
-  grant.breakGlass = !!scopeKeys && scopeKeys.some((k) => relationships.get(k)?.bases.includes('break-glass')) && !!role?.breakGlass;
+  if (standing.scopeKeys) grant.scopeKeys = standing.scopeKeys;
+  const scope = grant.scopeKeys;
+  grant.breakGlass = !!scope && scope.some((k) => relationships.get(k)?.bases.includes('break-glass')) && !!role?.breakGlass;
   if (grant.breakGlass) grant.purposeOfUse = PURPOSE.breakGlass;
+  const dissentGroups = new Set(standing.consents.filter((c) => directiveOf(c.consent, now, principal.organization) === 'dissent')
+    .map((c) => relationships.get(c.key)?.group ?? c.key));
   const withheld = new Map<string, 'dissent' | 'consent-to-view'>();
   let keys = [...relationships.keys()];
-  const dissent = await keysUnderDirective(q, links, 'dissent', { now, callerOrganization: principal.organization, scopeKeys: keys });
   const overridden = (key: string) => policy.consent.dissentOverriddenByBreakGlass && !!role?.breakGlass && !!relationships.get(key)?.bases.includes('break-glass');
-  for (const k of keys) if (dissent.has(k) && !overridden(k)) withheld.set(k, 'dissent');
+  for (const k of keys) if (dissentGroups.has(relationships.get(k)!.group) && !overridden(k)) withheld.set(k, 'dissent');
   keys = keys.filter((k) => !withheld.has(k));
   if (policy.consent.consentToView) {
     const given = await consentToViewGiven(q, links, principal.subject, now, keys);

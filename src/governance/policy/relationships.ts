@@ -5,11 +5,13 @@
 //   their registered GP practice;
 // - or the caller claimed a relationship (self-claim) or broke glass for this person, unexpired.
 // A relationship with one source record is a relationship with the whole person (identity links).
+// One call to the SQL function access_standing (migration 004), planned once per connection, also
+// widens the request's scope to the whole person and returns the deny Consents that apply.
+import type { Consent } from '@medplum/fhirtypes';
 import type { Queryable } from '../../store/driver.ts';
 import { paramKey, tokenKey } from '../../store/index-rows.ts';
 import { ODS_ORGANIZATION_SYSTEM, ONS_GSS_CODE_SYSTEM } from '../../fhir/systems.ts';
 import type { AccessBasis } from '../audit/access-record.ts';
-import type { PersonLinks } from './person-links.ts';
 
 /** How the caller is related to one person (all of whose records share `group`). */
 export interface PersonRelationship {
@@ -20,12 +22,22 @@ export interface PersonRelationship {
   reason?: string;
 }
 
+/** What the record says about a member of staff and the people a request concerns. */
+export interface Standing {
+  /** Record key → the caller's relationship with that record's person. */
+  relationships: Map<string, PersonRelationship>;
+  /** Every record of the person(s) the request names, when it names any. */
+  scopeKeys?: string[];
+  /** Active deny Consents on related records, by record key (classified by consent-directives.ts). */
+  consents: Array<{ key: string; consent: Consent }>;
+}
+
 export interface RelationshipQuery {
   subject: string;
   /** The caller's organisation code (ODS or GSS); without one only claims count. */
   organization?: string;
-  /** Consider only these records (a request about one person); absent: everyone. */
-  scopeKeys?: readonly string[];
+  /** Consider only the person(s) of these records (a request about one person); absent: everyone. */
+  scopeSeeds?: readonly string[];
   recentEncounterDays: number;
   now: Date;
 }
@@ -51,77 +63,65 @@ const RELATING: ReadonlyArray<readonly [type: string, code: string]> = [
 ];
 const RELATING_PARAMS = RELATING.map(([type, code]) => paramKey(type, code));
 
-/** Record key → the caller's relationship with that record's person. */
-export async function findRelationships(q: Queryable, links: PersonLinks, query: RelationshipQuery): Promise<Map<string, PersonRelationship>> {
-  const orgTokens = query.organization
-    ? [ODS_ORGANIZATION_SYSTEM, ONS_GSS_CODE_SYSTEM].map((system) => tokenKey.systemCode('identifier', system, query.organization!))
-    : [];
+/** The caller's standing with the people the request concerns (or everyone), in one call. */
+export async function findStanding(q: Queryable, query: RelationshipQuery, directory: DirectoryCache): Promise<Standing> {
+  const code = query.organization;
   const recent = new Date(query.now.getTime() - query.recentEncounterDays * 86_400_000).toISOString();
   // Sources often name the organisation by its code rather than a local id (a council extract's
   // case names its council by GSS code): those references are index tokens, not reference rows.
   // Each type's own parameter: `organization` on a Patient is who holds the record, not a relationship.
-  const byIdentifier = RELATING.map(([, code]) => query.organization
-    ? [ODS_ORGANIZATION_SYSTEM, ONS_GSS_CODE_SYSTEM].map((system) => tokenKey.systemCode(`${code}:identifier`, system, query.organization!))
-    : []);
-  const params: unknown[] = [orgTokens, paramKey('Organization', 'partof'), RELATING_PARAMS, recent, query.subject, query.now.toISOString(),
-    byIdentifier.flat(), ...byIdentifier];
-  const scoped = query.scopeKeys !== undefined;
-  if (scoped) params.push(query.scopeKeys);
-  const inScope = (column: string) => (scoped ? ` AND ${column} = ANY($${params.length}::bigint[])` : '');
-  const namedByCode = RELATING.map(([type], i) => `(r.type = '${type}' AND r.tokens && $${8 + i}::bigint[])`).join(' OR ');
-  const { rows } = await q.query<{ seed_key: string; person_key: string; person_group: string; via: string; reason: string | null }>(
-    `WITH own AS (
-       SELECT r.id FROM resource r WHERE r.type = 'Organization' AND NOT r.deleted AND r.tokens && $1::bigint[]
-     ), orgs AS (
-       SELECT sc_hash('Organization/' || id) AS target FROM own
-       UNION
-       SELECT sc_hash('Organization/' || t.id) FROM search_reference p JOIN resource t ON t.rid = p.rid
-        WHERE p.param = $2 AND p.target IN (SELECT sc_hash('Organization/' || id) FROM own) AND t.type = 'Organization' AND NOT t.deleted
-     ), naming AS (
-       SELECT r.person_key, r.type, r.content FROM search_reference sr JOIN resource r ON r.rid = sr.rid
-        WHERE sr.param = ANY($3::int[]) AND sr.target IN (SELECT target FROM orgs) AND NOT r.deleted AND r.person_key IS NOT NULL${inScope('r.person_key')}
-       UNION ALL
-       SELECT r.person_key, r.type, r.content FROM resource r
-        WHERE r.tokens && $7::bigint[] AND (${namedByCode}) AND NOT r.deleted AND r.person_key IS NOT NULL${inScope('r.person_key')}
-     ), direct AS (
-       SELECT r.person_key, r.type AS via FROM naming r
-        WHERE ((r.type = 'EpisodeOfCare' AND r.content->>'status' IN ('planned', 'waitlist', 'active', 'onhold'))
-            OR (r.type = 'CareTeam' AND coalesce(r.content->>'status', 'active') IN ('proposed', 'active', 'suspended'))
-            OR (r.type = 'ServiceRequest' AND r.content->>'status' IN ('draft', 'active', 'on-hold'))
-            OR (r.type = 'Encounter' AND (r.content->>'status' IN ('planned', 'arrived', 'triaged', 'in-progress', 'onleave')
-                                          OR r.content#>>'{period,end}' >= $4))
-            OR (r.type = 'Patient' AND coalesce(r.content->>'active', 'true') <> 'false'))
-     ), claimed AS (
-       SELECT person_key, kind AS via, reason, id FROM access_claim
-        WHERE subject = $5 AND kind IN ('self-claim', 'break-glass') AND expires_at > $6::timestamptz${inScope('person_key')}
-     ), seeds AS (
-       SELECT person_key, via, NULL::text AS reason, NULL::bigint AS claim_id FROM direct
-       UNION SELECT person_key, via, reason, id FROM claimed
-     ), seed_keys AS (
-       SELECT DISTINCT person_key FROM seeds
-     ), same AS (${links.samePersonSql('seed_keys')})
-     SELECT s.person_key AS seed_key, coalesce(m.person_key, s.person_key) AS person_key,
-            coalesce(m.person_id, 'record:' || s.person_key::text) AS person_group, s.via, s.reason
-       FROM seeds s LEFT JOIN same m ON m.seed_key = s.person_key ORDER BY s.claim_id NULLS FIRST`,
-    params,
+  const byIdentifier = RELATING.map(([, param]) => code ? ORG_SYSTEMS.map((system) => tokenKey.systemCode(`${param}:identifier`, system, code)) : []);
+  const targets = code ? await organisationTargets(q, code, query.now, directory) : [];
+  const { rows } = await q.query<{ seed_key: string; person_key: string; person_group: string | null; via: string; reason: string | null }>(
+    'SELECT * FROM access_standing($1, $2, $3, $4, $5, $6, $7, $8)',
+    [query.subject, targets, RELATING_PARAMS, byIdentifier.flat(), byIdentifier.flatMap((keys, i) => keys.map(() => RELATING[i]![0])),
+      recent, query.now.toISOString(), query.scopeSeeds ?? null],
   );
   const byGroup = new Map<string, Set<AccessBasis>>();
   const reasons = new Map<string, string>();
   const groupOf = new Map<string, string>();
+  const scopeKeys: string[] = [];
+  const consents: Standing['consents'] = [];
   for (const row of rows) {
+    if (row.via === 'scope') scopeKeys.push(row.person_key);
+    else if (row.via === 'consent') consents.push({ key: row.person_key, consent: JSON.parse(row.reason!) as Consent });
     const basis = BASIS_OF[row.via];
-    if (!basis) continue;
+    if (!basis || !row.person_group) continue;
     byGroup.set(row.person_group, (byGroup.get(row.person_group) ?? new Set()).add(basis));
     // Claims come last, oldest first: the newest reason wins.
     if (row.reason) reasons.set(row.person_group, row.reason);
     groupOf.set(row.person_key, row.person_group);
     groupOf.set(row.seed_key, row.person_group);
   }
-  const out = new Map<string, PersonRelationship>();
+  const relationships = new Map<string, PersonRelationship>();
   for (const [key, group] of groupOf) {
     const bases = STRENGTH.filter((b) => byGroup.get(group)!.has(b));
     const reason = reasons.get(group);
-    out.set(key, { group, bases, ...(reason ? { reason } : {}) });
+    relationships.set(key, { group, bases, ...(reason ? { reason } : {}) });
   }
-  return out;
+  return { relationships, consents, ...(query.scopeSeeds ? { scopeKeys } : {}) };
+}
+
+const ORG_SYSTEMS = [ODS_ORGANIZATION_SYSTEM, ONS_GSS_CODE_SYSTEM];
+/** The directory changes rarely; relationships and consent are never cached, this lookup briefly is. */
+const DIRECTORY_TTL_MS = 60_000;
+/** Organisation code → its reference keys, per platform (see Governance). */
+export type DirectoryCache = Map<string, { targets: string[]; until: number }>;
+
+/** Reference keys of the organisation with this code and of its teams (organisations `partOf` it). */
+async function organisationTargets(q: Queryable, code: string, now: Date, directory: DirectoryCache): Promise<string[]> {
+  const cached = directory.get(code);
+  if (cached && cached.until > now.getTime()) return cached.targets;
+  const { rows } = await q.query<{ target: string }>(
+    `WITH own AS (SELECT o.id FROM resource o WHERE o.type = 'Organization' AND NOT o.deleted AND o.tokens && $1::bigint[])
+     SELECT sc_hash('Organization/' || id) AS target FROM own
+     UNION
+     SELECT sc_hash('Organization/' || c.id) FROM search_reference p JOIN resource c ON c.rid = p.rid
+      WHERE p.param = $2 AND p.target IN (SELECT sc_hash('Organization/' || id) FROM own) AND c.type = 'Organization' AND NOT c.deleted`,
+    [ORG_SYSTEMS.map((system) => tokenKey.systemCode('identifier', system, code)), paramKey('Organization', 'partof')],
+  );
+  const targets = rows.map((r) => r.target);
+  if (directory.size > 1000) directory.clear();
+  directory.set(code, { targets, until: now.getTime() + DIRECTORY_TTL_MS });
+  return targets;
 }

@@ -77,4 +77,30 @@ CREATE TABLE audit_review (
 CREATE INDEX audit_review_seq ON audit_review (seq, id);
 CREATE TRIGGER audit_review_no_change BEFORE UPDATE OR DELETE ON audit_review FOR EACH ROW EXECUTE FUNCTION audit_append_only();
 CREATE TRIGGER audit_review_no_truncate BEFORE TRUNCATE ON audit_review FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+
+-- Appends one event: advances the head (its row lock is held to commit, so seq is gap-free and
+-- appends are serialised) and inserts the row, hashing exactly the text stored. A function, so its
+-- two statements are planned once per connection rather than on every request (measured: 0.78 ms
+-- → 0.33 ms per audited transaction on PGlite, 1.09 → 0.71 ms on PostgreSQL). NULL: no head.
+CREATE FUNCTION audit_append(prefix text, suffix text, recorded timestamptz, action text, subtype text, operation text,
+  outcome text, agent_subject text, agent_kind text, agent_name text, agent_client text, agent_role text, agent_org text,
+  purpose text, basis text, reason text, patients text[]) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  next_seq bigint;
+  next_hash bytea;
+BEGIN
+  UPDATE audit_head
+     SET seq = audit_head.seq + 1,
+         hash = sha256(audit_head.hash || int8send(audit_head.seq + 1) || convert_to(prefix || (audit_head.seq + 1)::text || suffix, 'UTF8'))
+   WHERE id = 1
+  RETURNING audit_head.seq, audit_head.hash INTO next_seq, next_hash;
+  IF next_seq IS NULL THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO audit_event (seq, recorded, event, hash, action, subtype, operation, outcome, agent_subject, agent_kind,
+                           agent_name, agent_client, agent_role, agent_org, purpose, basis, reason, patients)
+  VALUES (next_seq, recorded, prefix || next_seq::text || suffix, next_hash, action, subtype, operation, outcome, agent_subject, agent_kind,
+          agent_name, agent_client, agent_role, agent_org, purpose, basis, reason, patients);
+  RETURN next_seq;
+END $$;
 `;
