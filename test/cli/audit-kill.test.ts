@@ -50,24 +50,29 @@ describe.skipIf(!TEST_DATABASE_URL)('kill -9 between the read and the audit comm
     await holder.query(`SET search_path = ${schema}`);
     await holder.query('BEGIN');
     await holder.query('SELECT * FROM audit_head FOR UPDATE');
-    const answer = fetch(`${server.base}/fhir/Patient/${id}`, { headers: { ...auth, 'x-request-id': 'killed-mid-audit' } }).then(
-      async (res) => ({ status: res.status, text: await res.text() }),
-      (err: unknown) => ({ status: 0, text: String(err) }),
-    );
-    // Wait until the server's transaction is blocked on the head row, having read the Patient.
-    for (let i = 0; ; i++) {
-      const waiting = await admin<{ n: string }>(
-        "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%audit_head%'");
-      if (Number(waiting[0]!.n) > 0) break;
-      if (i > 200) throw new Error('the read never reached the audit append');
-      await new Promise((r) => setTimeout(r, 25));
+    let received: { status: number; text: string };
+    try {
+      const answer = fetch(`${server.base}/fhir/Patient/${id}`, { headers: { ...auth, 'x-request-id': 'killed-mid-audit' } }).then(
+        async (res) => ({ status: res.status, text: await res.text() }),
+        (err: unknown) => ({ status: 0, text: String(err) }),
+      );
+      // Wait until the server's transaction is blocked on the head row, having read the Patient.
+      for (let i = 0; ; i++) {
+        const waiting = await admin<{ n: string }>(
+          "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%audit_append%'");
+        if (Number(waiting[0]!.n) > 0) break;
+        if (i > 200) throw new Error('the read never reached the audit append');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      server.child.kill('SIGKILL');
+      received = await answer;
+    } finally {
+      server.child.kill('SIGKILL');
+      await holder.query('ROLLBACK');
+      await holder.end();
     }
-    server.child.kill('SIGKILL');
-    const received = await answer;
     expect(received.status).toBe(0);
     expect(received.text).not.toContain('Killworth');
-    await holder.query('ROLLBACK');
-    await holder.end();
 
     // The orphaned backend finds its client gone and rolls back: no audit row for the request.
     for (let i = 0; i < 100; i++) {
