@@ -19,8 +19,10 @@ CREATE INDEX access_claim_subject ON access_claim (subject, expires_at);
 CREATE INDEX access_claim_person ON access_claim (person_key);
 
 -- The policy finds every record of a person from any one of them by person key (sc_hash of
--- 'Patient/<id>'), so the identity links are indexed by that key as well as by patient id.
-CREATE INDEX identity_link_person_key ON identity_link ((sc_hash('Patient/' || patient_id)));
+-- 'Patient/<id>'), so the identity links carry that key as a column, indexed. (An expression index
+-- alone was not enough: a generic plan joining on the expression hashed every link on each request.)
+ALTER TABLE identity_link ADD COLUMN person_key bigint GENERATED ALWAYS AS (sc_hash('Patient/' || patient_id)) STORED;
+CREATE INDEX identity_link_person_key ON identity_link (person_key);
 
 -- Whether a record relates an organisation to its person now (an open case, an active care team,
 -- an open referral, a current or recent contact, a registration).
@@ -55,8 +57,8 @@ BEGIN
     SELECT array_agg(DISTINCT k) INTO scope FROM (
       SELECT unnest(p_scope) AS k
       UNION ALL
-      SELECT sc_hash('Patient/' || mate.patient_id) FROM identity_link mine JOIN identity_link mate ON mate.person_id = mine.person_id
-       WHERE sc_hash('Patient/' || mine.patient_id) = ANY(p_scope)) x;
+      SELECT mate.person_key FROM identity_link mine JOIN identity_link mate ON mate.person_id = mine.person_id
+       WHERE mine.person_key = ANY(p_scope)) x;
     scope := coalesce(scope, '{}');
     RETURN QUERY SELECT k, k, NULL::text, 'scope'::text, NULL::text FROM unnest(scope) AS k;
   END IF;
@@ -85,10 +87,10 @@ BEGIN
        WHERE c.subject = p_subject AND c.kind IN ('self-claim', 'break-glass') AND c.expires_at > p_now
          AND (scope IS NULL OR c.person_key = ANY(scope))
     ), related AS (
-      SELECT s.person_key AS seed_key, coalesce(sc_hash('Patient/' || mate.patient_id), s.person_key) AS person_key,
+      SELECT s.person_key AS seed_key, coalesce(mate.person_key, s.person_key) AS person_key,
              coalesce(mine.person_id, 'record:' || s.person_key::text) AS person_group, s.via, s.reason, s.claim_id
         FROM seeds s
-        LEFT JOIN identity_link mine ON sc_hash('Patient/' || mine.patient_id) = s.person_key
+        LEFT JOIN identity_link mine ON mine.person_key = s.person_key
         LEFT JOIN identity_link mate ON mate.person_id = mine.person_id
     )
     (SELECT r.seed_key, r.person_key, r.person_group, r.via, r.reason FROM related r ORDER BY r.claim_id NULLS FIRST)
