@@ -11,7 +11,7 @@ import { createPlatform } from '../server/platform.ts';
 import { hasAnyPatient, loadDemoPopulation } from './demo-population.ts';
 import { buildStandinPopulation } from './pds-standin-population.ts';
 
-const DEMO_SEED = 1;
+export const DEMO_SEED = 1;
 
 export const SERVE_HELP = `sharedcare serve [options]
 

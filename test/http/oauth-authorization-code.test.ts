@@ -12,7 +12,7 @@ import { startTestPlatform, type TestPlatform, type TestResponse } from '../supp
 
 const ISSUER = 'http://sharedcare.test';
 const REDIRECT = 'https://app.example/callback';
-const CITIZEN_NHS = '9990000018';
+const CITIZEN_NHS = '9997008340';
 
 let t: TestPlatform;
 let registry: ClientRegistry;
@@ -145,11 +145,11 @@ describe('citizen sign-in', () => {
   it('fails clearly while no record carries their NHS number', async () => {
     const res = await signIn(t, authorizeParams(pkce(), { scope: 'openid patient/*.rs' }), 'citizen');
     expectErrorPage(res, 401);
-    expect(res.text).toContain('No record was found for NHS number 999 000 0018');
+    expect(res.text).toContain('No record was found for NHS number 999 700 8340');
   });
 
   it('gets patient/*.rs in their own patient context, with patient and fhirUser claims', async () => {
-    const own = await create(t, patient('Ashby', { identifier: [{ system: NHS_NUMBER_SYSTEM, value: CITIZEN_NHS }] }));
+    const own = await create(t, patient('Hassan', { identifier: [{ system: NHS_NUMBER_SYSTEM, value: CITIZEN_NHS }] }));
     const p = pkce();
     const code = await codeFor(p, 'citizen', { scope: 'openid fhirUser launch/patient patient/*.cruds user/*.rs' });
     const res = await exchangeCode(t, { code, redirect_uri: REDIRECT, code_verifier: p.verifier, client_id: 'viewer' });
