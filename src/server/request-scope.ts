@@ -2,6 +2,7 @@
 // id, or a search by patient or subject. Governance then looks up relationships and consent for
 // that person only, instead of for everyone the caller is related to. Finding no person is an
 // answer too (the request is about no one the caller may see).
+import { membersOf } from '../identity/links/link-rows.ts';
 import type { Queryable } from '../store/driver.ts';
 import { personKeyOf } from '../store/hash.ts';
 import type { FhirRequest } from './fhir-request.ts';
@@ -22,8 +23,7 @@ export async function requestScope(sql: Queryable, req: FhirRequest): Promise<Re
   const named = id !== undefined && !id.startsWith('$') && !id.startsWith('_');
   if (named && type === 'Patient') return ofPatients([id!]);
   if (named && type === 'Person') {
-    const { rows } = await sql.query<{ patient_id: string }>('SELECT patient_id FROM identity_link WHERE person_id = $1', [id]);
-    return ofPatients(rows.map((r) => r.patient_id));
+    return ofPatients((await membersOf(sql, [id!])).map((link) => link.patientId));
   }
   if (named) {
     const { rows } = await sql.query<{ person_key: string | null; patient_id: string | null }>(

@@ -3,7 +3,7 @@
 // See: https://hl7.org/fhir/R4/http.html
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError, invalid } from '../fhir/errors.ts';
-import { filterFor, readableFilter, type AccessGrant } from '../governance/policy/access-grant.ts';
+import { filterFor, permits, readableFilter, type AccessGrant } from '../governance/policy/access-grant.ts';
 import type { Permission } from '../governance/smart-scopes.ts';
 import type { FhirContext, FhirRequest, FhirResponse } from './fhir-request.ts';
 import { informational } from './outcome.ts';
@@ -78,4 +78,9 @@ export function access(req: FhirRequest, type: string, permission: Permission): 
 /** Checks `permission` on `type`, and returns the filter over everything readable (chains, includes, $everything). */
 export function readAccess(req: FhirRequest, type: string, permission: Permission): AccessFilter | undefined {
   return readableFilter(grantOf(req), type, permission);
+}
+
+/** Whether the caller may `permission` on `type` (a type left out rather than refused: includes, $everything). */
+export function mayAccess(req: FhirRequest, type: string, permission: Permission): boolean {
+  return permits(grantOf(req), type, permission);
 }

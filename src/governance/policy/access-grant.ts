@@ -191,6 +191,19 @@ export function filterFor(grant: AccessGrant, type: string, permission: Permissi
 }
 
 /**
+ * Whether `filterFor` would allow `permission` on `type`, without building the filter: for choosing
+ * which types $everything and _include return, where every type is asked about.
+ */
+export function permits(grant: AccessGrant, type: string, permission: Permission): boolean {
+  const granting = grantingScopes(grant.principal.scopes, type, permission);
+  if (granting.length === 0) return false;
+  if (granting.every((s) => s.context === 'patient') && !grant.principal.patient) return false;
+  if (!grant.role || type === '*') return true;
+  const category = categoryOf(type);
+  return category !== undefined && grant.role.categories.includes(category);
+}
+
+/**
  * Everything the caller may read, across types: for searches, whose chains, `_has` and includes
  * reach other types, and for $everything. Checks `type` with `permission` first (403 if refused).
  */

@@ -2,7 +2,7 @@
 // See: https://hl7.org/fhir/R4/http.html#search
 import type { Interaction } from '../fhir-request.ts';
 import { searchsetBundle } from '../bundles.ts';
-import { access, readAccess } from '../rest-semantics.ts';
+import { mayAccess, readAccess } from '../rest-semantics.ts';
 
 export const searchType: Interaction = async (req, ctx) => {
   const [type] = req.segments as [string];
@@ -18,10 +18,5 @@ export const searchType: Interaction = async (req, ctx) => {
 };
 
 function canRead(req: Parameters<Interaction>[0], type: string | undefined): boolean {
-  try {
-    access(req, type ?? '*', 'r');
-    return true;
-  } catch {
-    return false;
-  }
+  return mayAccess(req, type ?? '*', 'r');
 }

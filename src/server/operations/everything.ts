@@ -8,7 +8,7 @@ import type { SearchResult } from '../../store/repository.ts';
 import type { FhirContext, FhirRequest, FhirResponse, Interaction } from '../fhir-request.ts';
 import { searchsetBundle } from '../bundles.ts';
 import { requireRelationship } from '../../governance/policy/access-grant.ts';
-import { access, grantOf, readAccess } from '../rest-semantics.ts';
+import { grantOf, mayAccess, readAccess } from '../rest-semantics.ts';
 
 /** The paging and type options of an $everything request. */
 function everythingOptions(req: FhirRequest, ctx: FhirContext): EverythingOptions {
@@ -19,14 +19,7 @@ function everythingOptions(req: FhirRequest, ctx: FhirContext): EverythingOption
   if (after !== undefined && !/^\d+$/.test(after)) throw invalid('SEARCH_PAGE_TOKEN', 'Malformed paging parameters', '_cursor');
   const requested = get('_type')?.split(',').filter(Boolean);
   // Only types the token may read are returned; the others are left out, not refused.
-  const readable = (requested ?? ctx.definitions.resourceTypes).filter((t) => {
-    try {
-      access(req, t, 'r');
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const readable = (requested ?? ctx.definitions.resourceTypes).filter((t) => mayAccess(req, t, 'r'));
   return {
     count: Math.min(count ? Number(count) : ctx.settings.everythingPageSize, 5000),
     ...(after ? { after } : {}),
