@@ -31,7 +31,7 @@ export const CHILD_PROTECTION_PLAN_CODES = {
 /** Prefix of `Meta.source` URIs naming the system a record came from, e.g. `urn:sharedcare:source:mosaic-nottinghamshire`. */
 export const SOURCE_SYSTEM_PREFIX = 'urn:sharedcare:source:';
 /** `Meta.source` of records sharedcare derives itself (e.g. persons from identity linking): shared like records written here. */
-export const DERIVED_SOURCES = { identity: 'urn:sharedcare:derived:identity' } as const;
+export const DERIVED_SOURCES = { identity: 'urn:sharedcare:derived:identity', events: 'urn:sharedcare:derived:events' } as const;
 /** Prefix of identifier systems for a source system's local ids, e.g. `urn:sharedcare:id:mosaic-nottinghamshire:person`. */
 export const LOCAL_IDENTIFIER_PREFIX = 'urn:sharedcare:id:';
 /** Prefix of sharedcare's own small code systems where no national one exists, e.g. safeguarding enquiry category. */

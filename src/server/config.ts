@@ -37,6 +37,20 @@ export interface Config {
   policyFile?: string;
   /** Offer the built-in identity provider's demo users (password "demo"): development only. */
   demoUsers: boolean;
+  /** Run the event workers (routing, deliveries, heartbeats) in this process. */
+  events: boolean;
+  /** Private or loopback webhook receivers allowed despite the SSRF guard (IPs, CIDRs, host names). */
+  webhookAllow: string[];
+  /** The deployment's locator tables (postcodes.csv, overrides.csv, councils.csv); absent: the shipped sample. */
+  locatorDir?: string;
+  /** Where readable notices for councils without an endpoint are written (default <dataDir>/mail-outbox). */
+  mailDir?: string;
+  /** How often idle event workers look for work (ms). */
+  eventPollMs: number;
+  /** Delivery attempts before a dead letter. */
+  eventMaxAttempts: number;
+  /** First retry delay (ms); doubles per attempt up to an hour. */
+  eventRetryBaseMs: number;
 }
 
 export const DEFAULT_CONFIG: Omit<Config, 'keyFile'> = {
@@ -54,6 +68,11 @@ export const DEFAULT_CONFIG: Omit<Config, 'keyFile'> = {
   logLevel: 'info',
   profileDirs: [],
   demoUsers: true,
+  events: true,
+  webhookAllow: [],
+  eventPollMs: 100,
+  eventMaxAttempts: 12,
+  eventRetryBaseMs: 1000,
 };
 
 type Env = Record<string, string | undefined>;
@@ -79,6 +98,12 @@ const ENV: Array<[keyof Config, string, 'number' | 'string' | 'boolean']> = [
   ['pdsBaseUrl', 'SHAREDCARE_PDS_URL', 'string'],
   ['policyFile', 'SHAREDCARE_POLICY', 'string'],
   ['demoUsers', 'SHAREDCARE_DEMO_USERS', 'boolean'],
+  ['events', 'SHAREDCARE_EVENTS', 'boolean'],
+  ['locatorDir', 'SHAREDCARE_LOCATOR_DIR', 'string'],
+  ['mailDir', 'SHAREDCARE_MAIL_DIR', 'string'],
+  ['eventPollMs', 'SHAREDCARE_EVENT_POLL_MS', 'number'],
+  ['eventMaxAttempts', 'SHAREDCARE_EVENT_MAX_ATTEMPTS', 'number'],
+  ['eventRetryBaseMs', 'SHAREDCARE_EVENT_RETRY_BASE_MS', 'number'],
 ];
 
 function coerce(name: string, raw: string, kind: 'number' | 'string' | 'boolean'): unknown {
@@ -107,6 +132,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: Env = process.e
   const profileDirs = env.SHAREDCARE_PROFILE_DIRS ? env.SHAREDCARE_PROFILE_DIRS.split(':').filter(Boolean) : merged.profileDirs;
   merged.profileDirs = profileDirs.map((dir) => resolve(dir));
   merged.keyFile = resolve(merged.keyFile ?? join(merged.dataDir, 'instance-key.jwk'));
+  if (env.SHAREDCARE_WEBHOOK_ALLOW) merged.webhookAllow = env.SHAREDCARE_WEBHOOK_ALLOW.split(',').map((h) => h.trim()).filter(Boolean);
+  merged.mailDir = resolve(merged.mailDir ?? join(merged.dataDir, 'mail-outbox'));
   return merged;
 }
 

@@ -7,6 +7,7 @@ import type { IngestContext } from '../ingest/ingest-context.ts';
 import type { Repository } from '../store/repository.ts';
 import type { AccessRecord } from '../governance/audit/access-record.ts';
 import type { AccessGrant, Governance } from '../governance/policy/access-grant.ts';
+import type { EventsContext } from '../events/events-context.ts';
 import type { Principal } from './auth/tokens.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -57,6 +58,8 @@ export interface FhirContext {
   settings: ServerSettings;
   /** Information-governance policy and the identity links it needs. */
   governance: Governance;
+  /** Subscriptions, deliveries, the locator and the notification rules. */
+  events: EventsContext;
 }
 
 export type Interaction = (req: FhirRequest, ctx: FhirContext) => Promise<FhirResponse>;

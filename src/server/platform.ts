@@ -13,6 +13,11 @@ import { SqlRepository } from '../store/sql-repository.ts';
 import { PreparePool } from '../store/prepare-pool.ts';
 import { loadPolicy } from '../governance/policy/policy-config.ts';
 import { samePersonSql } from '../identity/same-person-sql.ts';
+import { createEventWorkers } from '../events/create-event-workers.ts';
+import { DEFAULT_EVENT_SETTINGS, type EventsContext } from '../events/events-context.ts';
+import type { EventWorkers } from '../events/event-workers.ts';
+import { loadLocator } from '../events/locator/locator.ts';
+import { SAMPLE_LOCATOR_DIR } from '../events/locator/locator-table.ts';
 import { loadOrCreateInstanceKey, type InstanceKey } from './auth/instance-key.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_SERVER_SETTINGS, type FhirContext } from './fhir-request.ts';
@@ -25,6 +30,9 @@ export interface Platform {
   repo: SqlRepository;
   fhir: FhirContext;
   key: InstanceKey;
+  events: EventsContext;
+  /** Routing and delivery; `serve` starts them (config.events), tests start them when they need them. */
+  eventWorkers: EventWorkers;
   close(): Promise<void>;
 }
 
@@ -43,17 +51,27 @@ export async function createPlatform(config: Config, options: { driver?: Driver 
   const preparePool = config.writeWorkers > 0 ? new PreparePool(config.writeWorkers) : undefined;
   const repo = new SqlRepository(driver, { definitions, registry, ...(preparePool ? { preparePool } : {}) });
   const key = await loadOrCreateInstanceKey(config.keyFile);
+  const governance = { policy: loadPolicy(config.policyFile), links: { samePersonSql }, resourceTypes: definitions.resourceTypes, directory: new Map() };
+  const events: EventsContext = {
+    repo, db: driver, governance, locator: await loadLocator(config.locatorDir ?? SAMPLE_LOCATOR_DIR),
+    settings: { ...DEFAULT_EVENT_SETTINGS, pollMs: config.eventPollMs, maxAttempts: config.eventMaxAttempts, baseDelayMs: config.eventRetryBaseMs,
+      webhookAllow: { hosts: config.webhookAllow }, mailDir: config.mailDir ?? join(config.dataDir, 'mail-outbox'),
+      baseUrl: config.baseUrl ?? `http://${config.host}:${config.port}/fhir` },
+  };
+  const eventWorkers = createEventWorkers(events, { warn: (message) => process.stderr.write(`${message}\n`) });
   const fhir: FhirContext = {
     repo,
     ingest: { repo, db: driver, profileDirs: [...config.profileDirs, SHIPPED_PROFILES_DIR] },
     definitions,
     registry,
     settings: { ...DEFAULT_SERVER_SETTINGS, allowUpdateCreate: config.allowUpdateCreate, maxBundleEntries: config.maxBundleEntries },
-    governance: { policy: loadPolicy(config.policyFile), links: { samePersonSql }, resourceTypes: definitions.resourceTypes, directory: new Map() },
+    governance,
+    events,
   };
   const close = async () => {
+    await eventWorkers.stop();
     await preparePool?.close();
     await driver.close();
   };
-  return { config, driver, definitions, registry, repo, fhir, key, close };
+  return { config, driver, definitions, registry, repo, fhir, key, events, eventWorkers, close };
 }

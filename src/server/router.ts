@@ -24,6 +24,10 @@ import { patientMatchOperation } from './operations/patient-match.ts';
 import { quarantineDiscardOperation, quarantineListOperation, quarantineReplayOperation } from './operations/quarantine.ts';
 import { translateOperation } from './operations/translate.ts';
 import { validateOperation } from './operations/validate.ts';
+import { deliveriesOperation, deliveryReplayOperation } from './operations/deliveries.ts';
+import { locateOperation } from './operations/locate.ts';
+import { subscriptionEventsOperation, subscriptionStatusOperation } from './operations/subscription-status.ts';
+import { cpisAccessesOperation, cpisOperation } from './operations/cpis.ts';
 import { requireType } from './rest-semantics.ts';
 
 const notAllowed = (req: FhirRequest): FhirError =>
@@ -41,6 +45,9 @@ const SYSTEM_OPERATIONS: Record<string, Partial<Record<string, Interaction>>> = 
   '$match-review-decide': { POST: matchReviewDecideOperation },
   '$audit-report': { GET: auditReportOperation },
   '$audit-review': { POST: auditReviewOperation },
+  '$deliveries': { GET: deliveriesOperation },
+  '$delivery-replay': { POST: deliveryReplayOperation },
+  $locate: { GET: locateOperation, POST: locateOperation },
 };
 
 function route(req: FhirRequest, ctx: FhirContext): Interaction {
@@ -92,6 +99,10 @@ function route(req: FhirRequest, ctx: FhirContext): Interaction {
   if (s.length === 3 && type === 'Patient' && s[2] === '$claim-access' && m === 'POST') return claimAccessOperation;
   if (s.length === 3 && type === 'Patient' && s[2] === '$consent-to-view' && m === 'POST') return consentToViewOperation;
   if (s.length === 3 && s[2] === '$unlink' && type === 'Person' && m === 'POST') return personUnlinkOperation;
+  if (s.length === 3 && type === 'Subscription' && s[2] === '$status' && m === 'GET') return subscriptionStatusOperation;
+  if (s.length === 3 && type === 'Subscription' && s[2] === '$events' && m === 'GET') return subscriptionEventsOperation;
+  if (s.length === 3 && type === 'Patient' && s[2] === '$cpis' && m === 'GET') return cpisOperation;
+  if (s.length === 3 && type === 'Patient' && s[2] === '$cpis-accesses' && m === 'GET') return cpisAccessesOperation;
   if (s.length === 3 && s[2] === '$link-history' && type === 'Person' && m === 'GET') return personLinkHistoryOperation;
   if (s.length === 3 && s[2] === '$translate' && type === 'ConceptMap' && (m === 'GET' || m === 'POST')) return translateOperation;
   if (s.length === 4 && s[2] === '_history' && m === 'GET') return vread;

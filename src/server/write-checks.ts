@@ -1,13 +1,32 @@
 // Checks a resource must pass before any interaction stores it, beyond FHIR validation: rules whose
-// breach would change who may see what.
-import type { Consent, Resource } from '@medplum/fhirtypes';
+// breach would change who may see what, or who is told what. A check may adjust what is stored
+// (a Subscription's secret leaves the resource) and record state beside it once it is written.
+import type { Consent, Resource, Subscription } from '@medplum/fhirtypes';
 import { FhirError, invalid } from '../fhir/errors.ts';
 import { checkConsentShape } from '../governance/policy/consent-checks.ts';
-import type { FhirContext } from './fhir-request.ts';
+import type { FhirContext, FhirRequest } from './fhir-request.ts';
+import { prepareSubscriptionWrite, recordSubscriptionWrite } from './subscription-writes.ts';
 
-export async function checkWrite(ctx: FhirContext, resource: Resource): Promise<void> {
-  if (resource.resourceType !== 'Consent') return;
-  const patientId = checkConsentShape(resource as Consent);
+export interface CheckedWrite<T extends Resource = Resource> {
+  /** What to store. */
+  resource: T;
+  /** Runs in the same transaction, once the write has its id. */
+  afterWrite(stored: Resource): Promise<void>;
+}
+
+const nothingAfter = async () => {};
+
+export async function checkWrite<T extends Resource>(req: FhirRequest, ctx: FhirContext, resource: T): Promise<CheckedWrite<T>> {
+  if (resource.resourceType === 'Consent') await checkConsent(ctx, resource as Consent);
+  if (resource.resourceType === 'Subscription') {
+    const prepared = await prepareSubscriptionWrite(req, ctx, resource as Subscription);
+    return { resource: prepared.resource as unknown as T, afterWrite: (stored) => recordSubscriptionWrite(req, ctx, stored as Subscription, prepared.secret) };
+  }
+  return { resource, afterWrite: nothingAfter };
+}
+
+async function checkConsent(ctx: FhirContext, consent: Consent): Promise<void> {
+  const patientId = checkConsentShape(consent);
   try {
     await ctx.repo.read('Patient', patientId);
   } catch (err) {

@@ -6,6 +6,7 @@ import * as m003 from './migrations/003-identity.ts';
 import * as m004 from './migrations/004-governance.ts';
 import * as m005 from './migrations/005-audit.ts';
 import * as m006 from './migrations/006-oauth.ts';
+import * as m007 from './migrations/007-events.ts';
 
 interface Migration {
   version: number;
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: m004.name, sql: m004.sql },
   { version: 5, name: m005.name, sql: m005.sql },
   { version: 6, name: m006.name, sql: m006.sql },
+  { version: 7, name: m007.name, sql: m007.sql },
 ];
 
 /** Brings the schema up to date; safe to call on every start and from several processes. */

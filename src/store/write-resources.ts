@@ -75,6 +75,7 @@ export async function writeVersions(tx: Queryable, versions: readonly PreparedVe
   }
   insertIndexRows(statement, versions);
   insertDisplays(statement, versions);
+  insertOutboxRows(statement, versions);
   for (const part of alongside) statement.add(part((v) => statement.param(v)));
   await statement.run(tx);
 }
@@ -98,6 +99,17 @@ function replaceExisting(statement: WriteStatement, versions: readonly PreparedV
   statement.add(`UPDATE resource AS r SET version_id = u.v, last_updated = u.lu, deleted = u.del, person_key = u.pk, content = u.c, tokens = u.tk
     FROM jsonb_to_recordset(${statement.param(rowsDocument(versions))}::jsonb) AS u(${ROW_COLUMNS})
     WHERE r.rid = u.rid`);
+}
+
+/**
+ * One outbox row per version, in the write's own statement: the event exists if and only if the
+ * change committed (the transactional outbox; events/ routes and delivers it).
+ */
+function insertOutboxRows(statement: WriteStatement, versions: readonly PreparedVersion[]): void {
+  const column = <T>(pick: (v: PreparedVersion) => T) => statement.param(versions.map(pick));
+  statement.add(`INSERT INTO event_outbox (resource_type, resource_id, version_id, person_key, deleted)
+    SELECT * FROM unnest(${column((v) => v.type)}::text[], ${column((v) => v.id)}::text[], ${column((v) => v.versionId)}::int[],
+      ${column((v) => v.rows.personKey)}::bigint[], ${column((v) => v.deleted)}::boolean[])`);
 }
 
 const INDEX_TABLES: Array<[table: string, columns: string, types: string[]]> = [

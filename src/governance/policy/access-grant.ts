@@ -161,7 +161,8 @@ async function staffGrant(q: Queryable, governance: Governance, grant: AccessGra
 }
 
 /** Every record of the same person as `keys` (themselves included). */
-async function samePerson(q: Queryable, links: PersonLinks, keys: readonly string[]): Promise<string[]> {
+/** Every record key of the same person as each of `keys` (the keys themselves included). */
+export async function samePerson(q: Queryable, links: PersonLinks, keys: readonly string[]): Promise<string[]> {
   const { rows } = await q.query<{ person_key: string }>(
     `WITH seed_keys AS (SELECT unnest($1::bigint[]) AS person_key), same AS (${links.samePersonSql('seed_keys')})
      SELECT person_key FROM same UNION SELECT person_key FROM seed_keys`,

@@ -11,11 +11,12 @@ export const create: Interaction = async (req, ctx) => {
   const { id: _ignored, ...resource } = bodyResource(req, type);
   const ifNoneExist = req.header('if-none-exist');
   if (ifNoneExist !== undefined) access(req, type, 's');
-  await checkWrite(ctx, resource as Resource);
-  const result = await ctx.repo.create(resource as Resource, {
+  const checked = await checkWrite(req, ctx, resource as Resource);
+  const result = await ctx.repo.create(checked.resource, {
     ...(ifNoneExist !== undefined ? { ifNoneExist: queryPairs(ifNoneExist) } : {}),
     ...(filter ? { filter } : {}),
   });
+  if (result.outcome !== 'unchanged') await checked.afterWrite(result.resource);
   if (result.outcome === 'unchanged') {
     return { ...writeResponse(req, 200, result.resource, 'An existing resource matched If-None-Exist', false), headers: versionHeaders(result.resource, req.baseUrl, true) };
   }

@@ -19,8 +19,10 @@ export const patch: Interaction = async (req, ctx) => {
     }
     const patched = applyJsonPatch(current, req.body as jsonpatch.Operation[]);
     if (patched.resourceType !== type || patched.id !== id) throw invalid('PATCH_IDENTITY', 'A patch may not change resourceType or id', 'body');
-    await checkWrite({ ...ctx, repo }, patched);
-    return repo.update(patched, { ifMatch: current.meta!.versionId!, ...(filter ? { filter } : {}) });
+    const checked = await checkWrite(req, { ...ctx, repo }, patched);
+    const written = await repo.update(checked.resource, { ifMatch: current.meta!.versionId!, ...(filter ? { filter } : {}) });
+    await checked.afterWrite(written.resource);
+    return written;
   });
   return writeResponse(req, 200, result.resource, `Patched ${type}/${id}`, false);
 };

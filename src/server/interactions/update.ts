@@ -10,8 +10,9 @@ export const update: Interaction = async (req, ctx) => {
   const ifMatch = parseETag(req.header('if-match'), 'If-Match');
   const options = { allowCreate: ctx.settings.allowUpdateCreate, ...(ifMatch ? { ifMatch } : {}), ...(filter ? { filter } : {}) };
   const resource = bodyResource(req, type, id);
-  await checkWrite(ctx, resource);
-  const result = await ctx.repo.update(resource, options);
+  const checked = await checkWrite(req, ctx, resource);
+  const result = await ctx.repo.update(checked.resource, options);
+  await checked.afterWrite(result.resource);
   const created = result.outcome === 'created';
   return writeResponse(req, created ? 201 : 200, result.resource, `${created ? 'Created' : 'Updated'} ${type}/${id}`, created);
 };
@@ -23,8 +24,9 @@ export const conditionalUpdate: Interaction = async (req, ctx) => {
   const resource = req.body as { id?: string } | undefined;
   const body = bodyResource(req, type, resource?.id);
   const ifMatch = parseETag(req.header('if-match'), 'If-Match');
-  await checkWrite(ctx, body);
-  const result = await ctx.repo.conditionalUpdate(type, req.query, body, { ...(ifMatch ? { ifMatch } : {}), ...(filter ? { filter } : {}) });
+  const checked = await checkWrite(req, ctx, body);
+  const result = await ctx.repo.conditionalUpdate(type, req.query, checked.resource, { ...(ifMatch ? { ifMatch } : {}), ...(filter ? { filter } : {}) });
+  await checked.afterWrite(result.resource);
   const created = result.outcome === 'created';
   return writeResponse(req, created ? 201 : 200, result.resource, `${created ? 'Created' : 'Updated'} ${type}/${result.resource.id}`, created);
 };

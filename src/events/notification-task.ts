@@ -1,0 +1,56 @@
+// The Task a notification leaves in a team's inbox: what happened, to whom, where, and why this team
+// (the episode or allocation that makes the person theirs). Its id comes from the event and the
+// team, so routing the same event again rewrites the same Task instead of adding a second.
+import { createHash } from 'node:crypto';
+import type { Reference, Task } from '@medplum/fhirtypes';
+import { DERIVED_SOURCES } from '../fhir/systems.ts';
+import { NOTIFICATION_SYSTEM } from './event-codes.ts';
+
+/** Identifier system of the event a Task was raised for (receivers can de-duplicate on it). */
+export const EVENT_IDENTIFIER_SYSTEM = 'urn:sharedcare:event';
+
+export function stableUuid(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export interface NotificationTaskInput {
+  eventId: string;
+  code: { code: string; display: string };
+  description: string;
+  owner: Reference;
+  for: Reference;
+  focus: Reference;
+  requester?: Reference;
+  reason?: Reference;
+  /** When what it tells of happened. */
+  occurred: string;
+  now: Date;
+  /** When the team must act by, if there is a deadline. */
+  due?: string;
+  priority?: Task['priority'];
+}
+
+export function notificationTask(input: NotificationTaskInput): Task {
+  const owner = input.owner.reference ?? `${input.owner.identifier?.system}|${input.owner.identifier?.value}`;
+  return {
+    resourceType: 'Task',
+    id: stableUuid(input.eventId, owner),
+    meta: { source: DERIVED_SOURCES.events },
+    identifier: [{ system: EVENT_IDENTIFIER_SYSTEM, value: input.eventId }],
+    status: 'requested',
+    intent: 'order',
+    priority: input.priority ?? 'routine',
+    code: { coding: [{ system: NOTIFICATION_SYSTEM, code: input.code.code, display: input.code.display }], text: input.code.display },
+    description: input.description,
+    focus: input.focus,
+    for: input.for,
+    authoredOn: input.now.toISOString(),
+    lastModified: input.now.toISOString(),
+    owner: input.owner as Task['owner'],
+    ...(input.requester ? { requester: input.requester as Task['requester'] } : {}),
+    ...(input.reason ? { reasonReference: input.reason } : {}),
+    ...(input.due ? { restriction: { period: { end: input.due } } } : {}),
+    input: [{ type: { text: 'occurred' }, valueDateTime: input.occurred }],
+  };
+}

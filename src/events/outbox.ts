@@ -1,0 +1,54 @@
+// The transactional outbox, read side: events are rows the write statement itself inserted
+// (store/write-resources.ts). Routers claim them with SKIP LOCKED, so several can run at once, and
+// mark them routed in the same transaction as the deliveries and Tasks they produce.
+import type { Queryable } from '../store/driver.ts';
+
+export interface OutboxEvent {
+  seq: string;
+  eventId: string;
+  type: string;
+  id: string;
+  versionId: number;
+  personKey: string | null;
+  deleted: boolean;
+  createdAt: string;
+}
+
+interface OutboxRow {
+  seq: string;
+  event_id: string;
+  resource_type: string;
+  resource_id: string;
+  version_id: number;
+  person_key: string | null;
+  deleted: boolean;
+  created_at: string;
+}
+
+/** Locks up to `limit` unrouted events, oldest first, for the caller's transaction. */
+export async function claimPendingEvents(tx: Queryable, limit: number): Promise<OutboxEvent[]> {
+  const { rows } = await tx.query<OutboxRow>(
+    `SELECT seq, event_id, resource_type, resource_id, version_id, person_key, deleted, created_at FROM event_outbox
+     WHERE routed_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
+  return rows.map((r) => ({ seq: String(r.seq), eventId: r.event_id, type: r.resource_type, id: r.resource_id, versionId: r.version_id,
+    personKey: r.person_key === null ? null : String(r.person_key), deleted: r.deleted, createdAt: r.created_at }));
+}
+
+export async function markRouted(tx: Queryable, events: readonly OutboxEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.query('UPDATE event_outbox SET routed_at = clock_timestamp() WHERE seq = ANY($1::bigint[])', [events.map((e) => e.seq)]);
+}
+
+/** Routed events older than `days` are removed; what subscribers need is kept in event_delivery. */
+export async function pruneRoutedEvents(db: Queryable, days: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `WITH gone AS (DELETE FROM event_outbox WHERE routed_at < now() - make_interval(days => $1) RETURNING 1) SELECT count(*)::int AS n FROM gone`, [days]);
+  return rows[0]?.n ?? 0;
+}
+
+/** How many events wait to be routed, and the age of the oldest (seconds): for health checks and the bench. */
+export async function outboxBacklog(db: Queryable): Promise<{ pending: number; oldestSeconds: number }> {
+  const { rows } = await db.query<{ pending: number; oldest: number | null }>(
+    `SELECT count(*)::int AS pending, extract(epoch FROM now() - min(created_at))::float8 AS oldest FROM event_outbox WHERE routed_at IS NULL`);
+  return { pending: rows[0]?.pending ?? 0, oldestSeconds: Math.max(0, rows[0]?.oldest ?? 0) };
+}
