@@ -6,6 +6,7 @@ import { EventRouter } from './event-router.ts';
 import { DeliveryWorker } from './delivery-worker.ts';
 import { enqueueDueHeartbeats } from './heartbeats.ts';
 import { pruneRoutedEvents } from './outbox.ts';
+import { watchCpisAccesses } from './cpis/cpis-access-watcher.ts';
 
 export interface EventWorkersLog {
   warn(message: string): void;
@@ -36,6 +37,7 @@ export class EventWorkers {
     this.loops = [
       this.loop('routing', () => this.router.routeOnce(), pollMs),
       this.loop('delivery', () => this.delivery.deliverOnce(), pollMs),
+      this.loop('cpis', () => watchCpisAccesses(this.ctx, this.ctx.settings.unscheduledCare), pollMs),
       this.loop('housekeeping', async () => {
         await enqueueDueHeartbeats(this.ctx);
         await pruneRoutedEvents(this.ctx.db, keepRoutedDays);

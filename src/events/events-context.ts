@@ -1,9 +1,11 @@
 // What the event workers need, handed in by the composition root (server/platform.ts).
+import type { Resource } from '@medplum/fhirtypes';
 import type { Governance } from '../governance/policy/access-grant.ts';
 import type { Repository } from '../store/repository.ts';
 import type { Queryable } from '../store/driver.ts';
 import type { Locator } from './locator/locator.ts';
 import type { WebhookAllowList } from './webhooks/ssrf-guard.ts';
+import { DEFAULT_UNSCHEDULED_CARE, type UnscheduledCareSettings } from './cpis/unscheduled-care.ts';
 
 export interface EventSettings {
   /** How often idle workers look for work (ms); writes in this process wake them at once. */
@@ -25,6 +27,8 @@ export interface EventSettings {
   keepRoutedDays: number;
   /** Hospital events older than this (a back-load of past stays) tell no one (hours). */
   hospitalEventMaxAgeHours: number;
+  /** Who counts as unscheduled care for CP-IS (sites' ODS codes and CIS2 roles). */
+  unscheduledCare: UnscheduledCareSettings;
   /** This server's FHIR base, for references in notifications. */
   baseUrl: string;
 }
@@ -41,10 +45,13 @@ export const DEFAULT_EVENT_SETTINGS: Omit<EventSettings, 'mailDir' | 'baseUrl'> 
   webhookAllow: { hosts: [] },
   keepRoutedDays: 7,
   hospitalEventMaxAgeHours: 7 * 24,
+  unscheduledCare: DEFAULT_UNSCHEDULED_CARE,
 };
 
 export interface EventsContext {
   repo: Repository;
+  /** The patient a resource is about (its patient compartment), for the audit of what a notification disclosed. */
+  patientOf(resource: Resource): string | undefined;
   /** For the queue's own statements outside any resource transaction. */
   db: Queryable;
   governance: Governance;

@@ -10,6 +10,7 @@ import { migrate } from '../store/migrate.ts';
 import { PgDriver } from '../store/pg-driver.ts';
 import { PgliteDriver } from '../store/pglite-driver.ts';
 import { SqlRepository } from '../store/sql-repository.ts';
+import { compartmentOwner } from '../store/index-rows.ts';
 import { PreparePool } from '../store/prepare-pool.ts';
 import { loadPolicy } from '../governance/policy/policy-config.ts';
 import { samePersonSql } from '../identity/same-person-sql.ts';
@@ -53,7 +54,9 @@ export async function createPlatform(config: Config, options: { driver?: Driver 
   const key = await loadOrCreateInstanceKey(config.keyFile);
   const governance = { policy: loadPolicy(config.policyFile), links: { samePersonSql }, resourceTypes: definitions.resourceTypes, directory: new Map() };
   const events: EventsContext = {
-    repo, db: driver, governance, locator: await loadLocator(config.locatorDir ?? SAMPLE_LOCATOR_DIR),
+    repo, db: driver, governance,
+    patientOf: (r) => compartmentOwner(r as unknown as Record<string, unknown>, registry, definitions.patientCompartmentParams(r.resourceType)),
+    locator: await loadLocator(config.locatorDir ?? SAMPLE_LOCATOR_DIR),
     settings: { ...DEFAULT_EVENT_SETTINGS, pollMs: config.eventPollMs, maxAttempts: config.eventMaxAttempts, baseDelayMs: config.eventRetryBaseMs,
       webhookAllow: { hosts: config.webhookAllow }, mailDir: config.mailDir ?? join(config.dataDir, 'mail-outbox'),
       baseUrl: config.baseUrl ?? `http://${config.host}:${config.port}/fhir` },

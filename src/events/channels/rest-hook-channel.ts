@@ -4,6 +4,9 @@
 import type { Resource, Subscription } from '@medplum/fhirtypes';
 import { decideGrant, readableFilter, type AccessGrant } from '../../governance/policy/access-grant.ts';
 import { FhirError } from '../../fhir/errors.ts';
+import { appendAudit } from '../../governance/audit/audit-log.ts';
+import type { AccessRecord } from '../../governance/audit/access-record.ts';
+import { PURPOSE } from '../../governance/principal.ts';
 import type { Delivery, AttemptResult } from '../delivery-queue.ts';
 import type { EventsContext } from '../events-context.ts';
 import { notificationBundle, type NotificationEvent } from '../subscriptions/notification-bundle.ts';
@@ -28,6 +31,8 @@ export class RestHookChannel implements DeliveryChannelSender {
         subscriptionId, ...(plan.topic ? { topic: plan.topic } : {}), status: 'active', type: delivery.channel === 'heartbeat' ? 'heartbeat' : 'event-notification',
         eventsSinceStart: state.eventsSinceStart, events, baseUrl: this.ctx.settings.baseUrl,
       });
+      // Audited before it leaves, as the owner's access: if the audit cannot be written, nothing is sent.
+      await this.ctx.repo.transaction((_, sql) => appendAudit(sql, disclosureRecord(this.ctx, state, subscriptionId, delivery, events)));
       return sendWebhook({ url: plan.endpoint, body: JSON.stringify(bundle), eventId: delivery.eventId, allow: this.ctx.settings.webhookAllow,
         timeoutMs: this.ctx.settings.webhookTimeoutMs, headers: plan.headers, ...(state.secret ? { secret: state.secret } : {}) });
     });
@@ -47,6 +52,16 @@ export class RestHookChannel implements DeliveryChannelSender {
   }
 }
 
+function disclosureRecord(ctx: EventsContext, state: SubscriptionState, subscriptionId: string, delivery: Delivery, events: NotificationEvent[]): AccessRecord {
+  return {
+    interaction: 'operation', operation: 'subscription-notification', action: 'E', outcome: 'success', status: 200,
+    principal: state.owner, requestId: delivery.eventId, server: ctx.settings.baseUrl, query: `Subscription/${subscriptionId}`,
+    resourceType: 'Subscription', resources: events.flatMap((e) => (e.focus ? [e.focus] : [])),
+    patients: events.flatMap((e) => (e.patient ? [e.patient] : [])), purposeOfUse: state.owner.purposeOfUse ?? PURPOSE.treatment,
+    basis: 'system', recorded: new Date(),
+  };
+}
+
 /** The event as the owner may see it now: its focus (and, for full-resource, the resource) only if readable. */
 export async function visibleEvent(ctx: EventsContext, state: SubscriptionState, plan: SubscriptionPlan,
   delivery: Pick<Delivery, 'eventNumber' | 'createdAt' | 'focus'>, grant?: AccessGrant): Promise<NotificationEvent> {
@@ -55,7 +70,8 @@ export async function visibleEvent(ctx: EventsContext, state: SubscriptionState,
   const [type, id, , version] = delivery.focus.split('/') as [string, string, string, string];
   const resource = await readAsOwner(ctx, state, grant, type, id, version);
   if (!resource) return event;
-  return { ...event, focus: `${type}/${id}`, ...(plan.payload === 'full-resource' ? { resource } : {}) };
+  const patient = ctx.patientOf(resource);
+  return { ...event, focus: `${type}/${id}`, ...(plan.payload === 'full-resource' ? { resource } : {}), ...(patient ? { patient } : {}) };
 }
 
 async function readAsOwner(ctx: EventsContext, state: SubscriptionState, grant: AccessGrant | undefined, type: string, id: string, version: string): Promise<Resource | undefined> {

@@ -11,6 +11,8 @@ export interface NotificationEvent {
   focus?: string;
   /** The resource itself (full-resource payloads only). */
   resource?: Resource;
+  /** The patient the focus is about, for the audit of the disclosure (not sent). */
+  patient?: string;
 }
 
 export interface NotificationInput {

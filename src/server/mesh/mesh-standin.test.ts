@@ -166,17 +166,20 @@ describe('refusals', () => {
     expect(standin.messages()).toEqual([]);
   });
 
-  it('turns MESH refusals into MeshErrors carrying the MESH code', async () => {
-    // A chunk for a message that was never started.
-    const missing = await meshFailure(clientFor('X26ABC1', { chunkSize: 1 }).send({ to: 'X26ABC2', workflowId: WORKFLOW, body: 'ab' }).then(async ({ messageId }) => {
-      const auth = buildMeshAuthHeader({ mailboxId: 'X26ABC1', password: MAILBOXES.X26ABC1!, sharedKey: SHARED_KEY });
-      const res = await fetch(`${standin.url}/messageexchange/X26ABC1/outbox/${messageId}/3`, {
-        method: 'POST', headers: { authorization: auth, 'mex-chunk-range': '3:2', 'content-type': 'application/octet-stream' }, body: 'c',
-      });
-      expect((await res.json() as { errorCode?: string }).errorCode).toBe('06');
-      return clientFor('X26ABC1').tracking('20240101000000000000_ABCDEF');
-    }));
-    expect([missing.status, missing.retryable, missing.code]).toEqual([404, false, 'MESH_HTTP_404']);
+  it('refuses a chunk that does not fit its message with MESH error 06, and one for another mailbox with 404', async () => {
+    const { messageId } = await clientFor('X26ABC1', { chunkSize: 1 }).send({ to: 'X26ABC2', workflowId: WORKFLOW, body: 'ab' });
+    const postChunk = (mailboxId: string, n: number, range: string) => fetch(`${standin.url}/messageexchange/${mailboxId}/outbox/${messageId}/${n}`, {
+      method: 'POST',
+      headers: {
+        authorization: buildMeshAuthHeader({ mailboxId, password: MAILBOXES[mailboxId]!, sharedKey: SHARED_KEY }),
+        'mex-chunk-range': range, 'content-type': 'application/octet-stream',
+      },
+      body: 'c',
+    });
+    const extra = await postChunk('X26ABC1', 3, '3:2');
+    expect([extra.status, (await extra.json() as { errorCode?: string }).errorCode]).toEqual([400, '06']);
+    expect((await postChunk('X26ABC2', 2, '2:2')).status).toBe(404);
+    expect((await clientFor('X26ABC2').download(messageId)).body.toString()).toBe('ab');
   });
 
   it('answers 404 for a message that is not in the inbox', async () => {

@@ -1,5 +1,5 @@
-// A local MESH for tests and the demo, close enough to NHS England's API v2 that the client cannot
-// tell: NHSMESH auth with replay refusal, chunked upload and download, inbox paging, acknowledgement,
+// A local MESH for tests and the demo, following NHS England's API v2 where our client and poller
+// depend on it: NHSMESH auth with replay refusal, chunked upload and download, inbox paging, acknowledgement,
 // error reports, tracking and endpoint lookup. In memory, plain HTTP (no mTLS), no 5-day expiry.
 // See: https://digital.nhs.uk/developer/api-catalogue/message-exchange-for-social-care-and-health-api
 import { randomBytes } from 'node:crypto';
@@ -55,6 +55,9 @@ export interface RunningMeshStandin {
 }
 
 type Params = Record<string, string | undefined>;
+
+/** 100 GB (MESH's largest message) in 100 MB chunks; also keeps a forged range from allocating without bound. */
+const MAX_CHUNKS = 1000;
 
 function headerOf(req: FastifyRequest, name: string): string | undefined {
   const value = req.headers[name];
@@ -163,7 +166,7 @@ function registerOutbox(app: FastifyInstance, office: MeshPostOffice): void {
     if (claimedFrom !== undefined && claimedFrom !== from) return refuse(reply, 400, 'SEND', 'Mex-From is not the sending mailbox', '07');
     const rangeHeader = headerOf(req, 'mex-chunk-range');
     const range = rangeHeader === undefined ? { index: 1, total: 1 } : parseChunkRange(rangeHeader);
-    if (!range || range.index !== 1) return refuse(reply, 400, 'SEND', 'Mex-Chunk-Range of a new message must be 1:n', '06');
+    if (!range || range.index !== 1 || range.total > MAX_CHUNKS) return refuse(reply, 400, 'SEND', `Mex-Chunk-Range of a new message must be 1:n, n at most ${MAX_CHUNKS}`, '06');
     const optional: Record<string, string | undefined> = {
       subject: headerOf(req, 'mex-subject'), localId: headerOf(req, 'mex-localid'), fileName: headerOf(req, 'mex-filename'),
       checksum: headerOf(req, 'mex-content-checksum'), contentEncoding: headerOf(req, 'content-encoding'),

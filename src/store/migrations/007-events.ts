@@ -68,6 +68,13 @@ CREATE TABLE subscription_state (
   created_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 
+-- How far a watcher has read an append-only log (the audit trail's seq is gap-free and in commit
+-- order, so a position is safe): the CP-IS watcher reads unscheduled-care accesses from it.
+CREATE TABLE event_cursor (
+  name text PRIMARY KEY,
+  position bigint NOT NULL
+);
+
 -- MESH messages already processed, so a re-download after a crash changes nothing.
 CREATE TABLE mesh_seen (
   mailbox text NOT NULL,
