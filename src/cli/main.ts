@@ -4,6 +4,8 @@ import { CLIENT_HELP, runClientCommand } from './client-command.ts';
 import { runGenerateCommand } from './generate/generate-command.ts';
 import { IMPORT_HELP, runImportCommand } from './import-command.ts';
 import { LEXICON_HELP, runLexiconCommand } from './lexicon-command.ts';
+import { EVENTS_HELP, runEventsCommand } from './events-command.ts';
+import { MESH_HELP, runMeshCommand } from './mesh-command.ts';
 import { LINK_HELP, runLinkCommand } from './link-command.ts';
 import { PERSON_HELP, runPersonCommand } from './person-command.ts';
 import { QUARANTINE_HELP, runQuarantineCommand } from './quarantine-command.ts';
@@ -29,6 +31,8 @@ Commands:
   trace      look up records without a verified NHS number on PDS; CP-IS readiness
   client     register, list and remove the OAuth clients (systems and apps) that may ask for tokens
   audit      verify the audit trail's hash chain; access, break-glass and usage reports; reviews
+  events     the delivery queue: waiting, delivered and dead notifications; replay dead letters
+  mesh       a local MESH mailbox stand-in, for testing MESH transport without Spine
 
 Run "sharedcare <command> --help" for a command's options.
 
@@ -54,7 +58,11 @@ ${TRACE_HELP}
 
 ${CLIENT_HELP}
 
-${AUDIT_HELP}`;
+${AUDIT_HELP}
+
+${EVENTS_HELP}
+
+${MESH_HELP}`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: runServeCommand,
@@ -69,6 +77,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   trace: runTraceCommand,
   client: runClientCommand,
   audit: runAuditCommand,
+  events: runEventsCommand,
+  mesh: runMeshCommand,
 };
 
 const COMMAND_HELP: Record<string, string> = {
@@ -82,6 +92,8 @@ const COMMAND_HELP: Record<string, string> = {
   trace: TRACE_HELP,
   client: CLIENT_HELP,
   audit: AUDIT_HELP,
+  events: EVENTS_HELP,
+  mesh: MESH_HELP,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -23,6 +23,9 @@ export const SERVE_HELP = `sharedcare serve [options]
   --mllp-port N    also listen for HL7 v2 ADT feeds over MLLP on this port (env SHAREDCARE_MLLP_PORT);
                    ACK AA once the message is committed, AE/AR with the reason otherwise
   --mllp-host H    interface for the MLLP listener (default: the --host interface)
+  --webhook-allow H  let webhooks reach this private or loopback receiver (an IP, CIDR or host name;
+                   repeat for more; env SHAREDCARE_WEBHOOK_ALLOW=a,b): on-premise council systems, tests
+  --no-events      do not run the event workers (routing, deliveries) in this process
   --pds-standin    also serve a stand-in PDS FHIR API at ${PDS_BASE_PATH} whose spine holds the
                    demo population (for sharedcare trace; see docs/identity/pds.md)
 
@@ -40,6 +43,8 @@ export async function runServeCommand(args: string[]): Promise<number> {
       'mllp-port': { type: 'string' },
       'mllp-host': { type: 'string' },
       'pds-standin': { type: 'boolean' },
+      'webhook-allow': { type: 'string', multiple: true },
+      'no-events': { type: 'boolean' },
     },
   });
   const overrides: Partial<Config> = {
@@ -50,6 +55,8 @@ export async function runServeCommand(args: string[]): Promise<number> {
     ...(values['demo-people'] ? { demoPeople: Number(values['demo-people']) } : {}),
     ...(values['mllp-port'] ? { mllpPort: Number(values['mllp-port']) } : {}),
     ...(values['mllp-host'] ? { mllpHost: values['mllp-host'] } : {}),
+    ...(values['webhook-allow'] ? { webhookAllow: values['webhook-allow'] } : {}),
+    ...(values['no-events'] ? { events: false } : {}),
   };
   for (const [flag, port] of [['--port', overrides.port], ['--mllp-port', overrides.mllpPort]] as const) {
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
@@ -82,6 +89,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
     }))
     : undefined;
   if (mllp) process.stdout.write(`HL7 v2 MLLP listener on ${mllp.host}:${mllp.port}\n`);
+  if (config.events) platform.eventWorkers.start();
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

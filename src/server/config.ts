@@ -51,6 +51,8 @@ export interface Config {
   eventMaxAttempts: number;
   /** First retry delay (ms); doubles per attempt up to an hour. */
   eventRetryBaseMs: number;
+  /** How long a delivery in flight is held before another worker (or this one, restarted) sends it again (ms). */
+  eventLeaseMs: number;
 }
 
 export const DEFAULT_CONFIG: Omit<Config, 'keyFile'> = {
@@ -73,6 +75,7 @@ export const DEFAULT_CONFIG: Omit<Config, 'keyFile'> = {
   eventPollMs: 100,
   eventMaxAttempts: 12,
   eventRetryBaseMs: 1000,
+  eventLeaseMs: 30_000,
 };
 
 type Env = Record<string, string | undefined>;
@@ -104,6 +107,7 @@ const ENV: Array<[keyof Config, string, 'number' | 'string' | 'boolean']> = [
   ['eventPollMs', 'SHAREDCARE_EVENT_POLL_MS', 'number'],
   ['eventMaxAttempts', 'SHAREDCARE_EVENT_MAX_ATTEMPTS', 'number'],
   ['eventRetryBaseMs', 'SHAREDCARE_EVENT_RETRY_BASE_MS', 'number'],
+  ['eventLeaseMs', 'SHAREDCARE_EVENT_LEASE_MS', 'number'],
 ];
 
 function coerce(name: string, raw: string, kind: 'number' | 'string' | 'boolean'): unknown {
@@ -132,7 +136,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: Env = process.e
   const profileDirs = env.SHAREDCARE_PROFILE_DIRS ? env.SHAREDCARE_PROFILE_DIRS.split(':').filter(Boolean) : merged.profileDirs;
   merged.profileDirs = profileDirs.map((dir) => resolve(dir));
   merged.keyFile = resolve(merged.keyFile ?? join(merged.dataDir, 'instance-key.jwk'));
-  if (env.SHAREDCARE_WEBHOOK_ALLOW) merged.webhookAllow = env.SHAREDCARE_WEBHOOK_ALLOW.split(',').map((h) => h.trim()).filter(Boolean);
+  if (env.SHAREDCARE_WEBHOOK_ALLOW && overrides.webhookAllow === undefined) merged.webhookAllow = env.SHAREDCARE_WEBHOOK_ALLOW.split(',').map((h) => h.trim()).filter(Boolean);
   merged.mailDir = resolve(merged.mailDir ?? join(merged.dataDir, 'mail-outbox'));
   return merged;
 }

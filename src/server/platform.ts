@@ -57,7 +57,7 @@ export async function createPlatform(config: Config, options: { driver?: Driver 
     repo, db: driver, governance,
     patientOf: (r) => compartmentOwner(r as unknown as Record<string, unknown>, registry, definitions.patientCompartmentParams(r.resourceType)),
     locator: await loadLocator(config.locatorDir ?? SAMPLE_LOCATOR_DIR),
-    settings: { ...DEFAULT_EVENT_SETTINGS, pollMs: config.eventPollMs, maxAttempts: config.eventMaxAttempts, baseDelayMs: config.eventRetryBaseMs,
+    settings: { ...DEFAULT_EVENT_SETTINGS, pollMs: config.eventPollMs, maxAttempts: config.eventMaxAttempts, baseDelayMs: config.eventRetryBaseMs, leaseMs: config.eventLeaseMs,
       webhookAllow: { hosts: config.webhookAllow }, mailDir: config.mailDir ?? join(config.dataDir, 'mail-outbox'),
       baseUrl: config.baseUrl ?? `http://${config.host}:${config.port}/fhir` },
   };

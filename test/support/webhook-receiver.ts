@@ -13,7 +13,7 @@ export interface ReceivedNotification {
 export interface WebhookReceiver {
   url: string;
   received: ReceivedNotification[];
-  /** Answer with this status (and record nothing) until set back to 200. */
+  /** Answer with this status (and record nothing) until set back to 200; 0: record the request but never answer. */
   respondWith(status: number): void;
   /** Resolves once `count` notifications have arrived (or rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedNotification[]>;
@@ -28,7 +28,7 @@ export async function startWebhookReceiver(path = '/hook'): Promise<WebhookRecei
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (status === 200) {
+      if (status === 200 || status === 0) {
         const body = Buffer.concat(chunks).toString('utf8');
         let json: unknown;
         try {
@@ -39,7 +39,7 @@ export async function startWebhookReceiver(path = '/hook'): Promise<WebhookRecei
         received.push({ headers: req.headers, body, json, at: Date.now() });
         waiters.splice(0).forEach((w) => w());
       }
-      res.writeHead(status).end();
+      if (status !== 0) res.writeHead(status).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
