@@ -26,6 +26,7 @@ import { translateOperation } from './operations/translate.ts';
 import { validateOperation } from './operations/validate.ts';
 import { deliveriesOperation, deliveryReplayOperation } from './operations/deliveries.ts';
 import { locateOperation } from './operations/locate.ts';
+import { adwStayOperation, processMessageOperation } from './operations/process-message.ts';
 import { subscriptionEventsOperation, subscriptionStatusOperation } from './operations/subscription-status.ts';
 import { cpisAccessesOperation, cpisOperation } from './operations/cpis.ts';
 import { requireType } from './rest-semantics.ts';
@@ -48,6 +49,8 @@ const SYSTEM_OPERATIONS: Record<string, Partial<Record<string, Interaction>>> = 
   '$deliveries': { GET: deliveriesOperation },
   '$delivery-replay': { POST: deliveryReplayOperation },
   $locate: { GET: locateOperation, POST: locateOperation },
+  '$process-message': { POST: processMessageOperation },
+  '$adw-stay': { GET: adwStayOperation },
 };
 
 function route(req: FhirRequest, ctx: FhirContext): Interaction {
