@@ -20,7 +20,7 @@ export function createEventWorkers(ctx: EventsContext, log: EventWorkersLog, ext
     'rest-hook': restHook,
     heartbeat: restHook,
     'fhir-message': new FhirMessageChannel(ctx),
-    'secure-email': new SecureEmailChannel(ctx.settings.mailDir),
+    'secure-email': new SecureEmailChannel(ctx),
     ...extraChannels,
   };
   return new EventWorkers(ctx, new EventRouter(ctx, ROUTING_RULES), new DeliveryWorker(ctx, channels), log);

@@ -67,6 +67,10 @@ describe('a person known to social care goes into hospital', () => {
     const h = note!.headers;
     expect(verifyWebhook(SECRET, h['x-sharedcare-signature'] as string, h['x-sharedcare-timestamp'] as string, note!.body)).toBe(true);
     expect(h['x-sharedcare-event-id']).toMatch(/^[0-9a-f-]{36}$/);
+    // Audited as a disclosure on the subscriber's account, naming the person.
+    const { rows } = await t.platform.driver.query<{ agent_subject: string; patients: string[] }>(
+      "SELECT agent_subject, patients FROM audit_event WHERE operation = 'notify-rest-hook'");
+    expect(rows).toContainEqual({ agent_subject: 'hackney-case-system', patients: ['Patient/alice-council'] });
   });
 
   it('tells of the discharge, and not again when nothing changes', async () => {

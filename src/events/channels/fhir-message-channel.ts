@@ -5,6 +5,7 @@ import type { EventsContext } from '../events-context.ts';
 import type { FhirMessagePayload } from '../rules/out-of-area.ts';
 import { sendWebhook } from '../webhooks/webhook-sender.ts';
 import { timedAttempt, UndeliverableError, type DeliveryChannelSender } from './channel.ts';
+import { auditDisclosure, EVENTS_PRINCIPAL } from './disclosure-audit.ts';
 
 export class FhirMessageChannel implements DeliveryChannelSender {
   private readonly ctx: EventsContext;
@@ -20,6 +21,7 @@ export class FhirMessageChannel implements DeliveryChannelSender {
       const url = payload.url.replace(/\/+$/, '');
       // A FHIR base receives messages at $process-message; a plain webhook URL takes the Bundle as it is.
       const target = /\/fhir(\/R4)?$/i.test(url) ? `${url}/$process-message` : url;
+      await auditDisclosure(this.ctx, delivery, { principal: EVENTS_PRINCIPAL, recipient: delivery.subscriber, ...payload.about });
       return sendWebhook({ url: target, body: JSON.stringify(payload.bundle), eventId: delivery.eventId, allow: this.ctx.settings.webhookAllow,
         timeoutMs: this.ctx.settings.webhookTimeoutMs });
     });

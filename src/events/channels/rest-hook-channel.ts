@@ -4,9 +4,6 @@
 import type { Resource, Subscription } from '@medplum/fhirtypes';
 import { decideGrant, readableFilter, type AccessGrant } from '../../governance/policy/access-grant.ts';
 import { FhirError } from '../../fhir/errors.ts';
-import { appendAudit } from '../../governance/audit/audit-log.ts';
-import type { AccessRecord } from '../../governance/audit/access-record.ts';
-import { PURPOSE } from '../../governance/principal.ts';
 import type { Delivery, AttemptResult } from '../delivery-queue.ts';
 import type { EventsContext } from '../events-context.ts';
 import { notificationBundle, type NotificationEvent } from '../subscriptions/notification-bundle.ts';
@@ -14,6 +11,7 @@ import { subscriptionPlan, type SubscriptionPlan } from '../subscriptions/subscr
 import { markSubscriptionSent, subscriptionState, type SubscriptionState } from '../subscriptions/subscription-state.ts';
 import { sendWebhook } from '../webhooks/webhook-sender.ts';
 import { timedAttempt, UndeliverableError, type DeliveryChannelSender } from './channel.ts';
+import { auditDisclosure } from './disclosure-audit.ts';
 
 export class RestHookChannel implements DeliveryChannelSender {
   private readonly ctx: EventsContext;
@@ -32,7 +30,8 @@ export class RestHookChannel implements DeliveryChannelSender {
         eventsSinceStart: state.eventsSinceStart, events, baseUrl: this.ctx.settings.baseUrl,
       });
       // Audited before it leaves, as the owner's access: if the audit cannot be written, nothing is sent.
-      await this.ctx.repo.transaction((_, sql) => appendAudit(sql, disclosureRecord(this.ctx, state, subscriptionId, delivery, events)));
+      await auditDisclosure(this.ctx, delivery, { principal: state.owner, recipient: `Subscription/${subscriptionId}`,
+        resources: events.flatMap((e) => (e.focus ? [e.focus] : [])), patients: events.flatMap((e) => (e.patient ? [e.patient] : [])) });
       return sendWebhook({ url: plan.endpoint, body: JSON.stringify(bundle), eventId: delivery.eventId, allow: this.ctx.settings.webhookAllow,
         timeoutMs: this.ctx.settings.webhookTimeoutMs, headers: plan.headers, ...(state.secret ? { secret: state.secret } : {}) });
     });
@@ -50,16 +49,6 @@ export class RestHookChannel implements DeliveryChannelSender {
     if (!plan.active) throw new UndeliverableError(`Subscription/${id} is ${(resource as Subscription).status}`);
     return { plan, state };
   }
-}
-
-function disclosureRecord(ctx: EventsContext, state: SubscriptionState, subscriptionId: string, delivery: Delivery, events: NotificationEvent[]): AccessRecord {
-  return {
-    interaction: 'operation', operation: 'subscription-notification', action: 'E', outcome: 'success', status: 200,
-    principal: state.owner, requestId: delivery.eventId, server: ctx.settings.baseUrl, query: `Subscription/${subscriptionId}`,
-    resourceType: 'Subscription', resources: events.flatMap((e) => (e.focus ? [e.focus] : [])),
-    patients: events.flatMap((e) => (e.patient ? [e.patient] : [])), purposeOfUse: state.owner.purposeOfUse ?? PURPOSE.treatment,
-    basis: 'system', recorded: new Date(),
-  };
 }
 
 /** The event as the owner may see it now: its focus (and, for full-resource, the resource) only if readable. */

@@ -6,19 +6,24 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttemptResult, Delivery } from '../delivery-queue.ts';
 import type { SecureEmailPayload } from '../rules/out-of-area.ts';
+import type { EventsContext } from '../events-context.ts';
 import { timedAttempt, UndeliverableError, type DeliveryChannelSender } from './channel.ts';
+import { auditDisclosure, EVENTS_PRINCIPAL } from './disclosure-audit.ts';
 
 export class SecureEmailChannel implements DeliveryChannelSender {
+  private readonly ctx: EventsContext;
   private readonly dir: string;
 
-  constructor(dir: string) {
-    this.dir = dir;
+  constructor(ctx: EventsContext) {
+    this.ctx = ctx;
+    this.dir = ctx.settings.mailDir;
   }
 
   send(delivery: Delivery): Promise<AttemptResult> {
     return timedAttempt(async () => {
       const mail = delivery.payload as SecureEmailPayload | null;
       if (!mail?.to || !mail.html) throw new UndeliverableError('The delivery has no notice to send');
+      await auditDisclosure(this.ctx, delivery, { principal: EVENTS_PRINCIPAL, recipient: `${delivery.subscriber} <${mail.to}>`, ...mail.about });
       await mkdir(this.dir, { recursive: true });
       const file = join(this.dir, `${delivery.eventId}.eml`);
       await writeFile(`${file}.tmp`, emlOf(mail, delivery.eventId), { mode: 0o600 });

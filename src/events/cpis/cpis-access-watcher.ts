@@ -7,6 +7,7 @@ import type { Flag, Reference } from '@medplum/fhirtypes';
 import { samePerson } from '../../governance/policy/access-grant.ts';
 import { ONS_GSS_CODE_SYSTEM } from '../../fhir/systems.ts';
 import { personKeyOf } from '../../store/hash.ts';
+import { toInstant } from '../../store/stored-row.ts';
 import type { EventsContext } from '../events-context.ts';
 import { NOTIFICATION } from '../event-codes.ts';
 import { notificationTask, stableUuid } from '../notification-task.ts';
@@ -49,8 +50,10 @@ async function notifyCouncils(ctx: EventsContext, access: AccessRow): Promise<vo
   const seeds = access.patients.filter((p) => p.startsWith('Patient/')).map((p) => personKeyOf(p.slice('Patient/'.length)));
   const keys = await samePerson(ctx.db, ctx.governance.links, seeds);
   const { rows } = await ctx.db.query<{ id: string }>(`SELECT id FROM resource WHERE type = 'Patient' AND NOT deleted AND person_key = ANY($1::bigint[])`, [keys]);
-  const plans = await cpisPlansFor(ctx.repo, rows.map((r) => r.id), new Date(access.recorded));
-  const day = access.recorded.slice(0, 10);
+  // The driver hands timestamptz over as PostgreSQL text in the session's time zone, not a FHIR instant.
+  const recorded = toInstant(access.recorded);
+  const plans = await cpisPlansFor(ctx.repo, rows.map((r) => r.id), new Date(recorded));
+  const day = recorded.slice(0, 10);
   for (const plan of plans) {
     const flag = await ctx.repo.read('Flag', plan.flagRef.slice('Flag/'.length)) as Flag;
     // One notification per plan, member of staff and day: a visit reads the record many times.
@@ -58,8 +61,8 @@ async function notifyCouncils(ctx: EventsContext, access: AccessRow): Promise<vo
     const who = `${access.agent_name ?? access.agent_subject}${access.agent_role ? ` (${access.agent_role})` : ''}`;
     const task = notificationTask({
       eventId, code: NOTIFICATION.cpisAccess, owner: councilOf(plan), for: flag.subject, focus: { reference: plan.flagRef },
-      description: `${plan.planType.display}: seen in unscheduled care by ${who} at ${access.agent_org ?? 'an unscheduled-care site'} on ${access.recorded}`,
-      occurred: access.recorded, now: new Date(), priority: 'urgent',
+      description: `${plan.planType.display}: seen in unscheduled care by ${who} at ${access.agent_org ?? 'an unscheduled-care site'} on ${recorded}`,
+      occurred: recorded, now: new Date(), priority: 'urgent',
     });
     const existing = await ctx.repo.read('Task', task.id!).catch(() => undefined);
     if (!existing) await ctx.repo.putMany([task]);

@@ -20,22 +20,31 @@ export interface OutOfAreaInput {
   reason: 'open-episode' | 'address';
 }
 
+/** What an out-of-area notification discloses, for its audit record. */
+export interface DisclosedAbout {
+  patients: string[];
+  resources: string[];
+}
+
 export interface FhirMessagePayload {
   url: string;
   bundle: Bundle;
+  about: DisclosedAbout;
 }
 
 export interface SecureEmailPayload {
   to: string;
   subject: string;
   html: string;
+  about: DisclosedAbout;
 }
 
 export function outOfAreaPayload(input: OutOfAreaInput): { channel: DeliveryChannel; payload: FhirMessagePayload | SecureEmailPayload } | undefined {
-  if (input.council.endpoint) return { channel: 'fhir-message', payload: { url: input.council.endpoint, bundle: hospitalEventMessage(input) } };
+  const about = { patients: input.encounter.subject?.reference ? [input.encounter.subject.reference] : [], resources: [`Encounter/${input.encounter.id}`] };
+  if (input.council.endpoint) return { channel: 'fhir-message', payload: { url: input.council.endpoint, bundle: hospitalEventMessage(input), about } };
   if (input.council.email && input.happened.kind !== 'cancelled' && input.patient) {
     const { html, subject } = renderOutOfAreaNotice(noticeInput(input, input.patient));
-    return { channel: 'secure-email', payload: { to: input.council.email, subject, html } };
+    return { channel: 'secure-email', payload: { to: input.council.email, subject, html, about } };
   }
   return undefined;
 }
