@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { loadConfig } from '../src/server/config.ts';
+import { loadConfig, type Config } from '../src/server/config.ts';
 import { createPlatform, type Platform } from '../src/server/platform.ts';
 import type { Driver } from '../src/store/driver.ts';
 import { PgDriver } from '../src/store/pg-driver.ts';
@@ -36,11 +36,11 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 }
 
 /** Opens a fresh, migrated database and the platform on it (log level warn: no per-request lines). */
-export async function openBenchDatabase(driverName: DriverName, databaseUrl?: string): Promise<BenchDatabase> {
+export async function openBenchDatabase(driverName: DriverName, databaseUrl?: string, overrides: Partial<Config> = {}): Promise<BenchDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'sharedcare-bench-'));
   let driver: Driver;
   let server: BenchDatabase['server'];
-  const config = loadConfig({ dataDir: dir, logLevel: 'warn' }, {});
+  const config = loadConfig({ dataDir: dir, logLevel: 'warn', ...overrides }, {});
   if (driverName === 'postgres') {
     if (!databaseUrl) throw new Error('The postgres driver needs DATABASE_URL or BENCH_DATABASE_URL');
     const schema = `bench_${randomBytes(6).toString('hex')}`;

@@ -4,10 +4,11 @@
 //   --driver pglite|postgres|both
 //   --seed S                   generator seed (default 1)
 //   --quick                    fewer iterations, for checking the benchmark itself
-//   --suite all|foundation|data-in|governance   which measurements (default all): the store and API, data in
+//   --suite all|foundation|data-in|governance|events   which measurements (default all): the store and API, data in
 //                              (council CSV extracts, HL7 v2 ADT over MLLP), or the policy and audit cost
 //   --governance-people N      people in the demo population the governance suite loads (default 1000)
 //   --feed-people N            people whose extracts and feeds the data-in suite imports (default 10000)
+//   --events-rate R --events-seconds S   the events suite's sustained A01 rate and duration (default 50/s for 600 s)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { DATA_IN_TARGETS, dataInHeadline, formatDataInTable } from './data-in-re
 import { formatTable, headline, REFERENCE, RESULTS_DIR, TARGETS, writeResultFile, type DriverResult } from './report.ts';
 import { runDriver } from './run-driver.ts';
 import { formatGovernanceTable, runGovernance, type GovernanceResult } from './governance.ts';
+import { formatEventsTable, runEvents, type EventsResult } from './events.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +34,8 @@ const { values } = parseArgs({
     suite: { type: 'string', default: 'all' },
     'feed-people': { type: 'string', default: '10000' },
     'governance-people': { type: 'string', default: '1000' },
+    'events-rate': { type: 'string', default: '50' },
+    'events-seconds': { type: 'string', default: '600' },
   },
   strict: true,
 });
@@ -43,12 +47,16 @@ if (!Number.isSafeInteger(people) || people < 4) throw new Error('--people must 
 if (!Number.isSafeInteger(seed)) throw new Error('--seed must be a whole number');
 const feedPeople = Number(values['feed-people']);
 if (!Number.isSafeInteger(feedPeople) || feedPeople < 10) throw new Error('--feed-people must be a whole number ≥ 10');
-const SUITES = ['foundation', 'data-in', 'governance'];
+const SUITES = ['foundation', 'data-in', 'governance', 'events'];
 const suites = values.suite === 'all' ? SUITES : [values.suite!];
 if (!suites.every((s) => SUITES.includes(s))) throw new Error(`--suite must be all or one of ${SUITES.join(', ')}`);
 const governancePeople = Number(values['governance-people']);
 
 async function child(driver: DriverName, out: string): Promise<void> {
+  if (values['child-suite'] === 'events') {
+    writeResultFile(out, await runEvents({ driver, people: 1000, rate: Number(values['events-rate']), seconds: Number(values['events-seconds']), ...(databaseUrl ? { databaseUrl } : {}) }));
+    return;
+  }
   if (values['child-suite'] === 'governance') {
     const iterations = values.quick ? 100 : 1000;
     writeResultFile(out, await runGovernance({ driver, people: governancePeople, seed, iterations, ...(databaseUrl ? { databaseUrl } : {}) }));
@@ -62,7 +70,8 @@ async function child(driver: DriverName, out: string): Promise<void> {
 
 function runChild(suite: string, driver: DriverName, out: string): void {
   const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', driver, '--child-suite', suite, '--out', out,
-    '--people', String(people), '--seed', String(seed), '--feed-people', String(feedPeople), '--governance-people', String(governancePeople)];
+    '--people', String(people), '--seed', String(seed), '--feed-people', String(feedPeople), '--governance-people', String(governancePeople),
+    '--events-rate', values['events-rate']!, '--events-seconds', values['events-seconds']!];
   if (values.quick) args.push('--quick');
   const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
   if (run.status !== 0) throw new Error(`The ${suite} run on ${driver} failed (exit ${run.status ?? run.signal})`);
@@ -85,6 +94,7 @@ function parent(): void {
   const results: DriverResult[] = [];
   const dataIn: DataInResult[] = [];
   const governance: GovernanceResult[] = [];
+  const events: EventsResult[] = [];
   const files: Record<string, string> = {};
   for (const driver of driversToRun()) {
     if (suites.includes('foundation')) {
@@ -105,6 +115,12 @@ function parent(): void {
       governance.push(JSON.parse(readFileSync(join(RESULTS_DIR, out), 'utf8')) as GovernanceResult);
       files[`governance-${driver}`] = `bench/results/${out}`;
     }
+    if (suites.includes('events')) {
+      const out = `events-${driver}-${date}.json`;
+      runChild('events', driver, out);
+      events.push(JSON.parse(readFileSync(join(RESULTS_DIR, out), 'utf8')) as EventsResult);
+      files[`events-${driver}`] = `bench/results/${out}`;
+    }
   }
   writeResultFile('latest.json', {
     ...latest,
@@ -116,12 +132,14 @@ function parent(): void {
       ? { people: { perIngestMode: people, loaded: results[0]?.data.peopleLoaded }, machine: results[0]?.machine, results: results.map(headline) }
       : {}),
     ...(dataIn.length > 0 ? { dataIn: dataIn.map(dataInHeadline) } : {}),
+    ...(events.length > 0 ? { events: events.map((e) => ({ driver: e.driver, endToEndP50Ms: e.sustained.endToEnd.p50Ms, endToEndP99Ms: e.sustained.endToEnd.p99Ms,
+      lost: e.sustained.lost, routedPerSecond: e.outbox.routedPerSecond, deliveredPerSecond: e.outbox.deliveredPerSecond })) } : {}),
     ...(governance.length > 0 ? { governance: governance.map((g) => ({ driver: g.driver, cases: g.cases.map(({ name, ratioOperator, ratioSocialWorker }) => ({ name, ratioOperator, ratioSocialWorker })) })) } : {}),
     targets: { ...TARGETS, ...DATA_IN_TARGETS },
     reference: REFERENCE,
   });
   const tables = [results.length > 0 ? formatTable(results) : '', dataIn.length > 0 ? formatDataInTable(dataIn) : '',
-    governance.length > 0 ? formatGovernanceTable(governance) : ''].filter(Boolean);
+    governance.length > 0 ? formatGovernanceTable(governance) : '', events.length > 0 ? formatEventsTable(events) : ''].filter(Boolean);
   process.stdout.write(`\n${tables.join('\n\n')}\n\nFull results: ${Object.values(files).join(', ')}; summary: bench/results/latest.json\n`);
 }
 

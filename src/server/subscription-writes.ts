@@ -7,7 +7,7 @@ import type { Extension, Subscription } from '@medplum/fhirtypes';
 import { FhirError, invalid } from '../fhir/errors.ts';
 import { callerClassOf } from '../governance/policy/access-grant.ts';
 import { subscriptionPlan } from '../events/subscriptions/subscription-plan.ts';
-import { recordSubscriptionOwner, subscriptionState } from '../events/subscriptions/subscription-state.ts';
+import { recordSubscriptionOwner, subscriptionState, type SubscriptionState } from '../events/subscriptions/subscription-state.ts';
 import { checkWebhookUrl } from '../events/webhooks/ssrf-guard.ts';
 import type { FhirContext, FhirRequest } from './fhir-request.ts';
 
@@ -36,11 +36,15 @@ export async function prepareSubscriptionWrite(req: FhirRequest, ctx: FhirContex
 }
 
 export async function recordSubscriptionWrite(req: FhirRequest, ctx: FhirContext, stored: Subscription, secret: string | undefined): Promise<void> {
-  await recordSubscriptionOwner(ctx.ingest.db, stored.id!, req.principal, secret);
+  // Checked again now the id is known: a conditional update (PUT Subscription?…) names none in its body.
+  const state = await requireOwner(req, ctx, stored.id!);
+  // An operator's change (turning it off, fixing the endpoint) keeps the owner, whose access governs every notification.
+  const owner = state && state.owner.subject !== req.principal.subject ? state.owner : req.principal;
+  await recordSubscriptionOwner(ctx.ingest.db, stored.id!, owner, secret);
 }
 
-async function requireOwner(req: FhirRequest, ctx: FhirContext, id: string): Promise<void> {
+async function requireOwner(req: FhirRequest, ctx: FhirContext, id: string): Promise<SubscriptionState | undefined> {
   const state = await subscriptionState(ctx.ingest.db, id);
-  if (!state || callerClassOf(req.principal) === 'operator' || state.owner.subject === req.principal.subject) return;
+  if (!state || callerClassOf(req.principal) === 'operator' || state.owner.subject === req.principal.subject) return state;
   throw new FhirError('forbidden', 'SUBSCRIPTION_OWNER', 'Only the system or person that made a Subscription may change it');
 }

@@ -4,6 +4,7 @@
 // the council. The source is the audit trail itself, read in order from a saved position, so every
 // access that was shown is considered once, even across restarts.
 import type { Flag, Reference } from '@medplum/fhirtypes';
+import { OUTCOME_CODES } from '../../governance/audit/balp.ts';
 import { samePerson } from '../../governance/policy/access-grant.ts';
 import { ONS_GSS_CODE_SYSTEM } from '../../fhir/systems.ts';
 import { personKeyOf } from '../../store/hash.ts';
@@ -12,7 +13,7 @@ import type { EventsContext } from '../events-context.ts';
 import { NOTIFICATION } from '../event-codes.ts';
 import { notificationTask, stableUuid } from '../notification-task.ts';
 import { cpisPlansFor, type CpisPlan } from './cpis-plans.ts';
-import { DEFAULT_UNSCHEDULED_CARE, type UnscheduledCareSettings } from './unscheduled-care.ts';
+import { DEFAULT_UNSCHEDULED_CARE, isUnscheduledCare, type UnscheduledCareSettings } from './unscheduled-care.ts';
 
 const CURSOR = 'cpis-access';
 
@@ -20,25 +21,29 @@ interface AccessRow {
   seq: string;
   recorded: string;
   agent_subject: string;
+  agent_kind: string;
   agent_name: string | null;
   agent_role: string | null;
   agent_org: string | null;
   patients: string[];
+  outcome: string;
 }
 
 /** Reads the next accesses after the saved position and notifies councils; returns how many it read. */
 export async function watchCpisAccesses(ctx: EventsContext, settings: UnscheduledCareSettings = DEFAULT_UNSCHEDULED_CARE, batch = 200): Promise<number> {
   return ctx.repo.transaction(async (repo, tx) => {
-    await tx.query(`INSERT INTO event_cursor (name, position) VALUES ($1, (SELECT COALESCE(max(seq), 0) FROM audit_event)) ON CONFLICT (name) DO NOTHING`, [CURSOR]);
     // Locked for this transaction: one watcher at a time moves the position.
     const { rows: [cursor] } = await tx.query<{ position: string }>('SELECT position FROM event_cursor WHERE name = $1 FOR UPDATE', [CURSOR]);
     const { rows } = await tx.query<AccessRow & { last: string }>(
-      `SELECT seq, recorded, agent_subject, agent_name, agent_role, agent_org, patients FROM audit_event
+      `SELECT seq, recorded, outcome, agent_subject, agent_kind, agent_name, agent_role, agent_org, patients FROM audit_event
        WHERE seq > $1 ORDER BY seq LIMIT $2`, [cursor!.position, batch]);
+    // Only what was shown: a refused or failed request disclosed nothing to notify about.
     if (rows.length === 0) return 0;
     const ctxInTx = { ...ctx, repo, db: tx };
     for (const row of rows) {
-      if (row.patients.length === 0 || !settings.organisations.includes(row.agent_org ?? '') || !settings.roles.includes(row.agent_role ?? '')) continue;
+      // The same test as the accesses listed beside the plan: a system at the A&E site is not a clinician seeing the child.
+      const caller = { kind: row.agent_kind, ...(row.agent_role ? { role: row.agent_role } : {}), ...(row.agent_org ? { organization: row.agent_org } : {}) };
+      if (row.outcome !== OUTCOME_CODES.success || row.patients.length === 0 || !isUnscheduledCare(caller, settings)) continue;
       await notifyCouncils(ctxInTx, row);
     }
     await tx.query('UPDATE event_cursor SET position = $2 WHERE name = $1', [CURSOR, rows.at(-1)!.seq]);

@@ -74,6 +74,7 @@ CREATE TABLE event_cursor (
   name text PRIMARY KEY,
   position bigint NOT NULL
 );
+INSERT INTO event_cursor (name, position) VALUES ('cpis-access', 0);
 
 -- MESH messages already processed, so a re-download after a crash changes nothing.
 CREATE TABLE mesh_seen (
