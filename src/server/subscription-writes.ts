@@ -23,7 +23,7 @@ export interface PreparedSubscription {
 export async function prepareSubscriptionWrite(req: FhirRequest, ctx: FhirContext, body: Subscription): Promise<PreparedSubscription> {
   const plan = subscriptionPlan(body, ctx.governance.resourceTypes);
   await checkWebhookUrl(plan.endpoint, ctx.events.settings.webhookAllow);
-  if (body.id) await requireOwner(req, ctx, body.id);
+  if (body.id) await requireSubscriptionOwner(req, ctx, body.id);
   const secret = body.extension?.find((e) => e.url === SIGNING_SECRET_EXTENSION)?.valueString;
   if (secret !== undefined && secret.length < MIN_SECRET) {
     throw invalid('SUBSCRIPTION_SECRET', `The signing secret must be at least ${MIN_SECRET} characters`, 'Subscription.extension');
@@ -37,13 +37,13 @@ export async function prepareSubscriptionWrite(req: FhirRequest, ctx: FhirContex
 
 export async function recordSubscriptionWrite(req: FhirRequest, ctx: FhirContext, stored: Subscription, secret: string | undefined): Promise<void> {
   // Checked again now the id is known: a conditional update (PUT Subscription?…) names none in its body.
-  const state = await requireOwner(req, ctx, stored.id!);
+  const state = await requireSubscriptionOwner(req, ctx, stored.id!);
   // An operator's change (turning it off, fixing the endpoint) keeps the owner, whose access governs every notification.
   const owner = state && state.owner.subject !== req.principal.subject ? state.owner : req.principal;
   await recordSubscriptionOwner(ctx.ingest.db, stored.id!, owner, secret);
 }
 
-async function requireOwner(req: FhirRequest, ctx: FhirContext, id: string): Promise<SubscriptionState | undefined> {
+export async function requireSubscriptionOwner(req: FhirRequest, ctx: FhirContext, id: string): Promise<SubscriptionState | undefined> {
   const state = await subscriptionState(ctx.ingest.db, id);
   if (!state || callerClassOf(req.principal) === 'operator' || state.owner.subject === req.principal.subject) return state;
   throw new FhirError('forbidden', 'SUBSCRIPTION_OWNER', 'Only the system or person that made a Subscription may change it');

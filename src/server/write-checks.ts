@@ -5,7 +5,7 @@ import type { Consent, Resource, Subscription } from '@medplum/fhirtypes';
 import { FhirError, invalid } from '../fhir/errors.ts';
 import { checkConsentShape } from '../governance/policy/consent-checks.ts';
 import type { FhirContext, FhirRequest } from './fhir-request.ts';
-import { prepareSubscriptionWrite, recordSubscriptionWrite } from './subscription-writes.ts';
+import { prepareSubscriptionWrite, recordSubscriptionWrite, requireSubscriptionOwner } from './subscription-writes.ts';
 
 export interface CheckedWrite<T extends Resource = Resource> {
   /** What to store. */
@@ -23,6 +23,11 @@ export async function checkWrite<T extends Resource>(req: FhirRequest, ctx: Fhir
     return { resource: prepared.resource as unknown as T, afterWrite: (stored) => recordSubscriptionWrite(req, ctx, stored as Subscription, prepared.secret) };
   }
   return { resource, afterWrite: nothingAfter };
+}
+
+/** Checks before a delete: only its owner may delete a Subscription. */
+export async function checkDelete(req: FhirRequest, ctx: FhirContext, type: string, id: string): Promise<void> {
+  if (type === 'Subscription') await requireSubscriptionOwner(req, ctx, id);
 }
 
 async function checkConsent(ctx: FhirContext, consent: Consent): Promise<void> {

@@ -4,10 +4,12 @@ import { LinkStore } from '../../identity/links/link-store.ts';
 import type { Interaction } from '../fhir-request.ts';
 import { informational } from '../outcome.ts';
 import { access } from '../rest-semantics.ts';
+import { checkDelete } from '../write-checks.ts';
 
 export const remove: Interaction = async (req, ctx) => {
   const [type, id] = req.segments as [string, string];
   const filter = access(req, type, 'd');
+  await checkDelete(req, ctx, type, id);
   if (type !== 'Patient') {
     await ctx.repo.delete(type, id, filter);
   } else {

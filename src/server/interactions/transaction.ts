@@ -10,6 +10,7 @@ import type { FhirContext, FhirRequest, FhirResponse, HttpMethod, Interaction } 
 import { errorResponse } from '../outcome.ts';
 import { access, queryPairs, readAccess, versionHeaders } from '../rest-semantics.ts';
 import { dispatch } from '../router.ts';
+import { checkWrite, type CheckedWrite } from '../write-checks.ts';
 
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
 
@@ -118,8 +119,9 @@ async function resolveConditionalReference(repo: Repository, reference: string, 
 }
 
 async function runTransaction(req: FhirRequest, ctx: FhirContext, plan: Planned[]): Promise<void> {
-  await ctx.repo.transaction(async (repo) => {
-    const txCtx: FhirContext = { ...ctx, repo };
+  await ctx.repo.transaction(async (repo, sql) => {
+    // Everything in the Bundle, the tables beside resources included, is one transaction.
+    const txCtx: FhirContext = { ...ctx, repo, ingest: { ...ctx.ingest, repo, db: sql } };
     const ids = new Map<string, string>();
     // 0. Deletes come first, so a conditional create below no longer sees what they removed.
     for (const p of plan.filter((x) => x.method === 'DELETE')) await execute(req, txCtx, p, ids);
@@ -179,14 +181,15 @@ async function runTransaction(req: FhirRequest, ctx: FhirContext, plan: Planned[
     // 3. Execute in the order the spec requires.
     const ordered = [...plan].sort((a, b) => ORDER[a.method]! - ORDER[b.method]! || a.index - b.index);
     const creates = ordered.filter((p) => p.bulkCreate);
-    if (creates.length > 0) await bulkCreate(req, repo, creates, ids);
+    if (creates.length > 0) await bulkCreate(req, txCtx, creates, ids);
     for (const p of ordered.filter((x) => !x.bulkCreate && !x.response)) await execute(req, txCtx, p, ids);
   });
 }
 
 // One set-based write per access filter (normally one per Bundle), not one per resource type:
 // a person's Bundle holds ~10 types, and each write is five statements.
-async function bulkCreate(req: FhirRequest, repo: Repository, creates: Planned[], ids: ReadonlyMap<string, string>): Promise<void> {
+async function bulkCreate(req: FhirRequest, ctx: FhirContext, creates: Planned[], ids: ReadonlyMap<string, string>): Promise<void> {
+  const { repo } = ctx;
   const filters = new Map<string, AccessFilter | undefined>();
   const groups = new Map<string, { filter: AccessFilter | undefined; planned: Planned[] }>();
   for (const p of creates) {
@@ -205,12 +208,22 @@ async function bulkCreate(req: FhirRequest, repo: Repository, creates: Planned[]
     groups.get(key)!.planned.push(p);
   }
   for (const { filter, planned } of groups.values()) {
+    // The same checks as a single create (a Consent's shape, a Subscription's endpoint and owner).
+    const checked: CheckedWrite[] = [];
+    for (const p of planned) {
+      try {
+        checked.push(await checkWrite(req, ctx, rewriteReferences(p.bulkCreate, ids) as Resource));
+      } catch (err) {
+        throw entryError(p.index, err);
+      }
+    }
     let stored: Resource[];
     try {
-      stored = await repo.createMany(planned.map((p) => rewriteReferences(p.bulkCreate, ids) as Resource), filter);
+      stored = await repo.createMany(checked.map((c) => c.resource), filter);
     } catch (err) {
       throw locateBulkError(err, planned);
     }
+    for (const [i, resource] of stored.entries()) await checked[i]!.afterWrite(resource);
     stored.forEach((resource, i) => {
       const p = planned[i]!;
       p.resource = resource;
