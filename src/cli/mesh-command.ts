@@ -1,8 +1,10 @@
-// `sharedcare mesh standin`: runs the local MESH stand-in, so the demo and local tools can exchange
-// messages (CP-IS, discharge notices) the way they would over NHS England's MESH.
+// `sharedcare mesh standin|poll`: runs the local MESH stand-in, so the demo and local tools can exchange
+// messages (CP-IS, discharge notices) the way they would over NHS England's MESH; and takes in the
+// notices waiting in this deployment's mailbox (mesh-poll.ts).
 import { parseArgs } from 'node:util';
 import type { MeshEndpoint } from '../events/mesh/mesh-client.ts';
 import { startMeshStandin } from '../server/mesh/mesh-standin.ts';
+import { MESH_POLL_HELP, runMeshPoll } from './mesh-poll.ts';
 
 // The mailboxes and key NHS England's own sandbox starts with, so its examples work here too.
 const DEFAULT_MAILBOXES = ['X26ABC1:password', 'X26ABC2:password', 'X26ABC3:password'];
@@ -19,7 +21,9 @@ export const MESH_HELP = `sharedcare mesh standin [--port N] [--host H] [--mailb
                    (default ${DEFAULT_MAILBOXES.join(' ')})
   --shared-key K   the environment secret for the NHSMESH Authorization header (default ${DEFAULT_SHARED_KEY})
   --endpoint ODS:WORKFLOW:MAILBOX
-                   answer endpoint lookups for ODS and WORKFLOW with MAILBOX; repeat for more`;
+                   answer endpoint lookups for ODS and WORKFLOW with MAILBOX; repeat for more
+
+${MESH_POLL_HELP}`;
 
 const fail = (text: string): number => {
   process.stderr.write(`${text}\n`);
@@ -73,9 +77,9 @@ export async function runMeshCommand(args: string[]): Promise<number> {
     process.stdout.write(`${MESH_HELP}\n`);
     return sub === undefined ? 2 : 0;
   }
-  if (sub !== 'standin') return fail(`Unknown mesh command "${sub}".\n\n${MESH_HELP}`);
+  if (sub !== 'standin' && sub !== 'poll') return fail(`Unknown mesh command "${sub}".\n\n${MESH_HELP}`);
   try {
-    return await runStandin(rest);
+    return await (sub === 'poll' ? runMeshPoll(rest) : runStandin(rest));
   } catch (err) {
     // parseArgs refuses unknown options with a TypeError whose message names the option.
     if (err instanceof TypeError) return fail(`${err.message}\n\n${MESH_HELP}`);

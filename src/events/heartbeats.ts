@@ -2,7 +2,7 @@
 // a silent gap means something is wrong and the subscriber can recover with $events.
 import type { Subscription } from '@medplum/fhirtypes';
 import { enqueueDelivery } from './delivery-queue.ts';
-import { stableUuid } from './notification-task.ts';
+import { nameBasedUuid } from '../fhir/name-based-uuid.ts';
 import type { EventsContext } from './events-context.ts';
 import { subscriptionPlan } from './subscriptions/subscription-plan.ts';
 import { activeSubscriptions } from './subscriptions/subscription-state.ts';
@@ -21,7 +21,7 @@ export async function enqueueDueHeartbeats(ctx: EventsContext, now = new Date())
     if (now.getTime() - last < period * 1000) continue;
     // One heartbeat per period: its id names the period, so a second worker adds nothing.
     const slot = Math.floor(now.getTime() / (period * 1000));
-    const eventId = stableUuid('heartbeat', state.id, String(slot));
+    const eventId = nameBasedUuid('heartbeat', state.id, String(slot));
     if (await enqueueDelivery(ctx.db, { eventId, subscriber: `Subscription/${state.id}`, channel: 'heartbeat' })) queued++;
   }
   return queued;

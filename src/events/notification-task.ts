@@ -1,18 +1,13 @@
 // The Task a notification leaves in a team's inbox: what happened, to whom, where, and why this team
 // (the episode or allocation that makes the person theirs). Its id comes from the event and the
 // team, so routing the same event again rewrites the same Task instead of adding a second.
-import { createHash } from 'node:crypto';
 import type { Reference, Task } from '@medplum/fhirtypes';
+import { nameBasedUuid } from '../fhir/name-based-uuid.ts';
 import { DERIVED_SOURCES } from '../fhir/systems.ts';
 import { NOTIFICATION_SYSTEM } from './event-codes.ts';
 
 /** Identifier system of the event a Task was raised for (receivers can de-duplicate on it). */
 export const EVENT_IDENTIFIER_SYSTEM = 'urn:sharedcare:event';
-
-export function stableUuid(...parts: string[]): string {
-  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 export interface NotificationTaskInput {
   eventId: string;
@@ -35,7 +30,7 @@ export function notificationTask(input: NotificationTaskInput): Task {
   const owner = input.owner.reference ?? `${input.owner.identifier?.system}|${input.owner.identifier?.value}`;
   return {
     resourceType: 'Task',
-    id: stableUuid(input.eventId, owner),
+    id: nameBasedUuid(input.eventId, owner),
     meta: { source: DERIVED_SOURCES.events },
     identifier: [{ system: EVENT_IDENTIFIER_SYSTEM, value: input.eventId }],
     status: 'requested',

@@ -1,7 +1,7 @@
 // Where each fact came from. A source record (a council's person, an HL7 visit, a FHIR resource
 // from a named system) always becomes the same resource id, so re-sending it updates rather than
 // duplicates; the resource carries the source's own id as an identifier and the source in meta.source.
-import { createHash } from 'node:crypto';
+import { nameBasedUuid } from '../fhir/name-based-uuid.ts';
 import type { Identifier, Meta, Resource } from '@medplum/fhirtypes';
 import { invalid } from '../fhir/errors.ts';
 import { LOCAL_IDENTIFIER_PREFIX, SOURCE_SYSTEM_PREFIX } from '../fhir/systems.ts';
@@ -26,9 +26,7 @@ export function assertSourceId(value: string, location = 'source'): string {
  * the record's key within it and the resource type, so no local id or NHS number shows in a URL.
  */
 export function sourceResourceId(source: string, recordKey: string, resourceType: string): string {
-  const hex = createHash('sha256').update(`${source}\u0000${recordKey}\u0000${resourceType}`).digest('hex');
-  // Version nibble 5 and the RFC 4122 variant, as a name-based UUID would have.
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return nameBasedUuid(source, recordKey, resourceType);
 }
 
 /** Identifier system for one kind of local id in a source, e.g. `urn:sharedcare:id:mosaic-hackney:person`. */

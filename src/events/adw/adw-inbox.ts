@@ -7,7 +7,8 @@ import { NHS_NUMBER_SYSTEM, ONS_GSS_CODE_SYSTEM, ODS_ORGANIZATION_SYSTEM } from 
 import type { Queryable } from '../../store/driver.ts';
 import type { Repository } from '../../store/repository.ts';
 import { NOTIFICATION } from '../event-codes.ts';
-import { notificationTask, stableUuid } from '../notification-task.ts';
+import { nameBasedUuid } from '../../fhir/name-based-uuid.ts';
+import { notificationTask } from '../notification-task.ts';
 import { parseAdwMessage, type AdwMessage } from './adw-message.ts';
 import { adwStayKey, applyAdwMessage, deadlines, DEFAULT_ADW_TIMINGS, type AdwDeadline, type AdwStayState, type AdwTimingSettings } from './adw-stay.ts';
 
@@ -49,7 +50,7 @@ export async function adwStay(db: Queryable, stay: string, now = new Date(), tim
   return row ? { state: row.state, deadlines: deadlines(row.state, now, timings) } : undefined;
 }
 
-const taskIdOf = (noticeId: string) => stableUuid('adw-notice', noticeId);
+const taskIdOf = (noticeId: string) => nameBasedUuid('adw-notice', noticeId);
 
 async function openNoticeTask(repo: Repository, message: AdwMessage, state: AdwStayState, now: Date, timings: AdwTimingSettings): Promise<Task> {
   const due = deadlines(state, now, timings).find((d) => d.noticeId === message.messageId && d.what === 'council-response')?.due;

@@ -11,7 +11,8 @@ import { personKeyOf } from '../../store/hash.ts';
 import { toInstant } from '../../store/stored-row.ts';
 import type { EventsContext } from '../events-context.ts';
 import { NOTIFICATION } from '../event-codes.ts';
-import { notificationTask, stableUuid } from '../notification-task.ts';
+import { nameBasedUuid } from '../../fhir/name-based-uuid.ts';
+import { notificationTask } from '../notification-task.ts';
 import { cpisPlansFor, type CpisPlan } from './cpis-plans.ts';
 import { DEFAULT_UNSCHEDULED_CARE, isUnscheduledCare, type UnscheduledCareSettings } from './unscheduled-care.ts';
 
@@ -62,7 +63,7 @@ async function notifyCouncils(ctx: EventsContext, access: AccessRow): Promise<vo
   for (const plan of plans) {
     const flag = await ctx.repo.read('Flag', plan.flagRef.slice('Flag/'.length)) as Flag;
     // One notification per plan, member of staff and day: a visit reads the record many times.
-    const eventId = stableUuid('cpis-access', plan.flagRef, access.agent_subject, access.agent_org ?? '', day);
+    const eventId = nameBasedUuid('cpis-access', plan.flagRef, access.agent_subject, access.agent_org ?? '', day);
     const who = `${access.agent_name ?? access.agent_subject}${access.agent_role ? ` (${access.agent_role})` : ''}`;
     const task = notificationTask({
       eventId, code: NOTIFICATION.cpisAccess, owner: councilOf(plan), for: flag.subject, focus: { reference: plan.flagRef },
