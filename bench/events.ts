@@ -55,7 +55,7 @@ export async function runEvents(options: { driver: DriverName; people: number; r
     return {
       benchmark: 'events', driver: options.driver, database: db.version, people: options.people,
       method: `${options.people} people with an open council episode; A01 admissions sent over MLLP by a separate process at ${options.rate}/s for ${options.seconds} s ` +
-        `on one connection (waiting for each ACK); the event workers run in the server process (poll 100 ms); the council subscribes to the admission-discharge topic ` +
+        `on two connections (each person on one; waiting for each ACK), after an unmeasured A28 registering each person at the hospital; the event workers run in the server process (poll 100 ms); the council subscribes to the admission-discharge topic ` +
         `with full-resource payloads and its receiver (in the sending process) matches each notification to its message by ward. Outbox: 20,000 Basic resources ` +
         `written in batches of 500 with workers running, time until all routed; then 2,000 matching a subscription, time until all delivered (receiver answers 200 at once).`,
       sustained: { ...sustained, targetP99Ms: 1000 },

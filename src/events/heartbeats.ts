@@ -1,6 +1,7 @@
 // Backport IG heartbeats: a subscription that asked for one hears from us at least every period, so
 // a silent gap means something is wrong and the subscriber can recover with $events.
 import type { Subscription } from '@medplum/fhirtypes';
+import { toInstant } from '../store/stored-row.ts';
 import { enqueueDelivery } from './delivery-queue.ts';
 import { nameBasedUuid } from '../fhir/name-based-uuid.ts';
 import type { EventsContext } from './events-context.ts';
@@ -17,7 +18,7 @@ export async function enqueueDueHeartbeats(ctx: EventsContext, now = new Date())
       continue;
     }
     if (!period) continue;
-    const last = new Date(state.lastSentAt ?? state.createdAt).getTime();
+    const last = Date.parse(toInstant(state.lastSentAt ?? state.createdAt));
     if (now.getTime() - last < period * 1000) continue;
     // One heartbeat per period: its id names the period, so a second worker adds nothing.
     const slot = Math.floor(now.getTime() / (period * 1000));

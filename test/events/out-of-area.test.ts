@@ -85,4 +85,22 @@ describe('a council with only a secure-email address', () => {
     expect(html).toContain('Ward 9');
     expect(await disclosures(t, 'notify-secure-email')).toEqual([{ agent_subject: 'sharedcare-events', patients: ['Patient/alice-gp'] }]);
   });
+
+  it('finds the council from the address when the record names none, and writes to it', async () => {
+    // Erin has an open adult social-care episode that names no council; she lives in Lincoln.
+    const council = { source: 'urn:sharedcare:source:mosaic-hackney' };
+    for (const resource of [
+      { resourceType: 'Patient', id: 'erin', meta: council, name: [{ family: 'Evans', given: ['Erin'] }], birthDate: '1945-05-05',
+        address: [{ use: 'home', line: ['3 Minster Yard'], city: 'Lincoln', postalCode: 'LN2 1PX' }] },
+      { resourceType: 'EpisodeOfCare', id: 'erin-episode', meta: council, status: 'active', patient: { reference: 'Patient/erin' },
+        type: [{ coding: [{ system: 'urn:sharedcare:codesystem:social-care-record-category', code: 'adult-social-care' }] }] },
+      { resourceType: 'Encounter', id: 'erin-stay', status: 'in-progress', class: { code: 'IMP' }, subject: { reference: 'Patient/erin' },
+        serviceProvider: { reference: 'Organization/rqx', display: 'Homerton Healthcare' }, period: { start: new Date().toISOString() } },
+    ]) expect((await t.request('PUT', `/fhir/${resource.resourceType}/${resource.id}`, { body: resource })).status).toBe(201);
+    await drainEvents(t.platform);
+    const mails = readdirSync(t.platform.events.settings.mailDir).map((f) => readFileSync(join(t.platform.events.settings.mailDir, f), 'utf8'));
+    const toLincolnshire = mails.filter((m) => m.includes('To: customer.service.hospitals@lincolnshire.example'));
+    expect(toLincolnshire).toHaveLength(1);
+    expect(Buffer.from(toLincolnshire[0]!.split('\r\n\r\n')[1]!.replace(/\r\n/g, ''), 'base64').toString('utf8')).toContain('Evans');
+  });
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as FhirKitClient } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueDueHeartbeats } from '../../src/events/heartbeats.ts';
 import { BACKPORT } from '../../src/events/subscriptions/backport.ts';
 import { verifyWebhook } from '../../src/events/webhooks/webhook-signature.ts';
 import { sourceMeta } from '../../src/ingest/provenance.ts';
@@ -587,5 +588,24 @@ describe('an external FHIR client', () => {
     expect(statusOf(status)).toMatchObject({ status: 'active', type: 'query-status', eventsSinceStart: '1' });
     const events: any = await client.operation({ resourceType: 'Subscription', id: created.id, name: '$events', method: 'GET', input: { eventsSinceNumber: '1' } });
     expect(notificationFoci(events)).toHaveLength(1);
+  });
+});
+
+describe('heartbeats', () => {
+  it('sends a heartbeat when a subscription that asked for one has been quiet for its period, and only one per period', async () => {
+    const r = await receiver();
+    const id = await subscribe(subscription(`Basic?code=${CODE_SYSTEM}|quiet`, r.url, {}, { extension: [{ url: BACKPORT.heartbeatPeriod, valueUnsignedInt: 60 }] }));
+    // Nothing is due yet: it has just been made.
+    expect(await enqueueDueHeartbeats(t.platform.events)).toBe(0);
+    const later = new Date(Date.now() + 61_000);
+    expect(await enqueueDueHeartbeats(t.platform.events, later)).toBe(1);
+    expect(await enqueueDueHeartbeats(t.platform.events, later)).toBe(0);
+    await drainEvents(t.platform);
+    const [beat] = await r.waitFor(1);
+    expect(notificationType(beat!.json)).toBe('heartbeat');
+    expect(statusOf(beat!.json)).toMatchObject({ subscription: `${FHIR_BASE}/Subscription/${id}`, eventsSinceStart: '0' });
+    expect(notificationFoci(beat!.json)).toEqual([]);
+    // Sent just now, so not due again within the period.
+    expect(await enqueueDueHeartbeats(t.platform.events, new Date(Date.now() + 30_000))).toBe(0);
   });
 });

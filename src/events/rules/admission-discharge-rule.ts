@@ -35,14 +35,18 @@ function isHistory(batch: RoutingBatch, happened: HospitalEvent): boolean {
   return Number.isFinite(at) && batch.now.getTime() - at > batch.ctx.settings.hospitalEventMaxAgeHours * 3_600_000;
 }
 
-async function notify(batch: RoutingBatch, event: OutboxEvent, encounter: Encounter, happened: HospitalEvent, who: Involvement): Promise<void> {
+async function notify(batch: RoutingBatch, event: OutboxEvent, encounter: Encounter, happened: HospitalEvent, known: Involvement): Promise<void> {
   const code = NOTIFICATION[happened.kind];
   const hospital = encounter.serviceProvider?.display ?? encounter.serviceProvider?.identifier?.value ?? 'hospital';
   const description = `${code.display}${happened.ward ? `, ${happened.ward}` : ''} (${hospital}), ${happened.at}`;
+  // The hospital's record of the person: read only when an address or a readable notice needs it.
+  let patient: Patient | undefined;
+  const hospitalPatient = async () => (patient ??= await readPatient(batch, encounter.subject?.reference));
+  const { who, reason } = known.councilGss ? { who: known, reason: 'open-episode' as const } : locateCouncil(batch, known, await hospitalPatient());
   const council = who.councilGss ? batch.ctx.locator.council(who.councilGss) : undefined;
-  if (council && council.local === false) {
-    const patient = await batch.repo.read('Patient', (encounter.subject?.reference ?? '').replace(/^Patient\//, '')).catch(() => undefined) as Patient | undefined;
-    const out = outOfAreaPayload({ eventId: event.eventId, encounter, happened, council, hospital, reason: 'open-episode', ...(patient ? { patient } : {}) });
+  if (council && council.local !== true) {
+    await hospitalPatient();
+    const out = outOfAreaPayload({ eventId: event.eventId, encounter, happened, council, hospital, reason, ...(patient ? { patient } : {}) });
     if (out) {
       await enqueueDelivery(batch.tx, { eventId: event.eventId, subscriber: `council:${council.gss}`, personKey: event.personKey, focus: `Encounter/${encounter.id}`, ...out });
       return;
@@ -58,4 +62,16 @@ async function notify(batch: RoutingBatch, event: OutboxEvent, encounter: Encoun
     priority: happened.kind === 'admission' ? 'urgent' : 'routine',
   });
   await batch.repo.putMany([task]);
+}
+
+/** A record that names no council we can tell (an episode without its managing council): the locator decides from the address. */
+function locateCouncil(batch: RoutingBatch, known: Involvement, patient: Patient | undefined): { who: Involvement; reason: 'address' | 'open-episode' } {
+  const located = patient ? batch.ctx.locator.locatePatient(patient, batch.now) : undefined;
+  if (!located) return { who: known, reason: 'open-episode' };
+  return { who: { ...known, councilGss: located.gss, councilName: located.name }, reason: 'address' };
+}
+
+async function readPatient(batch: RoutingBatch, reference: string | undefined): Promise<Patient | undefined> {
+  if (!reference?.startsWith('Patient/')) return undefined;
+  return batch.repo.read('Patient', reference.slice('Patient/'.length)).catch(() => undefined) as Promise<Patient | undefined>;
 }
