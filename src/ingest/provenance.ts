@@ -1,9 +1,9 @@
 // Where each fact came from. A source record (a council's person, an HL7 visit, a FHIR resource
 // from a named system) always becomes the same resource id, so re-sending it updates rather than
 // duplicates; the resource carries the source's own id as an identifier and the source in meta.source.
-import { nameBasedUuid } from '../fhir/name-based-uuid.ts';
 import type { Identifier, Meta, Resource } from '@medplum/fhirtypes';
 import { invalid } from '../fhir/errors.ts';
+import { nameBasedUuid } from '../fhir/name-based-uuid.ts';
 import { LOCAL_IDENTIFIER_PREFIX, SOURCE_SYSTEM_PREFIX } from '../fhir/systems.ts';
 
 /** A source system's id: lower-case letters, digits and hyphens, e.g. "mosaic-hackney", "epr-rk5". */

@@ -16,8 +16,12 @@ export interface CheckedWrite<T extends Resource = Resource> {
 
 const nothingAfter = async () => {};
 
-export async function checkWrite<T extends Resource>(req: FhirRequest, ctx: FhirContext, resource: T): Promise<CheckedWrite<T>> {
-  if (resource.resourceType === 'Consent') await checkConsent(ctx, resource as Consent);
+/**
+ * `alsoWriting` names resources (`Type/id`) written in the same transaction (a Bundle's other
+ * entries), which a resource may refer to before they exist.
+ */
+export async function checkWrite<T extends Resource>(req: FhirRequest, ctx: FhirContext, resource: T, alsoWriting?: ReadonlySet<string>): Promise<CheckedWrite<T>> {
+  if (resource.resourceType === 'Consent') await checkConsent(ctx, resource as Consent, alsoWriting);
   if (resource.resourceType === 'Subscription') {
     const prepared = await prepareSubscriptionWrite(req, ctx, resource as Subscription);
     return { resource: prepared.resource as unknown as T, afterWrite: (stored) => recordSubscriptionWrite(req, ctx, stored as Subscription, prepared.secret) };
@@ -30,8 +34,9 @@ export async function checkDelete(req: FhirRequest, ctx: FhirContext, type: stri
   if (type === 'Subscription') await requireSubscriptionOwner(req, ctx, id);
 }
 
-async function checkConsent(ctx: FhirContext, consent: Consent): Promise<void> {
+async function checkConsent(ctx: FhirContext, consent: Consent, alsoWriting?: ReadonlySet<string>): Promise<void> {
   const patientId = checkConsentShape(consent);
+  if (alsoWriting?.has(`Patient/${patientId}`)) return;
   try {
     await ctx.repo.read('Patient', patientId);
   } catch (err) {

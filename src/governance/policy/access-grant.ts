@@ -160,7 +160,6 @@ async function staffGrant(q: Queryable, governance: Governance, grant: AccessGra
   return grant;
 }
 
-/** Every record of the same person as `keys` (themselves included). */
 /** Every record key of the same person as each of `keys` (the keys themselves included). */
 export async function samePerson(q: Queryable, links: PersonLinks, keys: readonly string[]): Promise<string[]> {
   const { rows } = await q.query<{ person_key: string }>(

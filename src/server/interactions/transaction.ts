@@ -207,12 +207,14 @@ async function bulkCreate(req: FhirRequest, ctx: FhirContext, creates: Planned[]
     if (!groups.has(key)) groups.set(key, { filter, planned: [] });
     groups.get(key)!.planned.push(p);
   }
+  // What this Bundle writes: a Consent may name a Patient created beside it.
+  const bundleWrites = new Set(ids.values());
   for (const { filter, planned } of groups.values()) {
     // The same checks as a single create (a Consent's shape, a Subscription's endpoint and owner).
     const checked: CheckedWrite[] = [];
     for (const p of planned) {
       try {
-        checked.push(await checkWrite(req, ctx, rewriteReferences(p.bulkCreate, ids) as Resource));
+        checked.push(await checkWrite(req, ctx, rewriteReferences(p.bulkCreate, ids) as Resource, bundleWrites));
       } catch (err) {
         throw entryError(p.index, err);
       }
