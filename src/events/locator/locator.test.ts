@@ -1,5 +1,4 @@
 import type { Address, Patient } from '@medplum/fhirtypes';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FhirError } from '../../fhir/errors.ts';
 import { parseLocatorTable, SAMPLE_LOCATOR_DIR } from './locator-table.ts';
@@ -10,21 +9,9 @@ const COUNTY = 'E10000024';
 const SHEFFIELD = 'E08000019';
 const ROTHERHAM = 'E08000018';
 
-// The module map forbids events → cli imports, tests included, so the generator's places are loaded by
-// path: the coverage test below must follow whatever places the generator uses.
-interface GeneratorPlaces {
-  LOCAL_AUTHORITIES: ReadonlyArray<{ slug: string; gss: string; councilName: string; towns: ReadonlyArray<{ districts: readonly string[] }> }>;
-  pickAddress(random: unknown, la: unknown): { line: readonly string[]; city: string; postalCode: string };
-}
-const generatorModule = (name: string) => join(import.meta.dirname, '../../cli/generate', name);
-
 let sample: Locator;
-let places: GeneratorPlaces;
-let Random: new (seed: number) => unknown;
 beforeAll(async () => {
   sample = await loadLocator(SAMPLE_LOCATOR_DIR);
-  places = (await import(generatorModule('places.ts'))) as GeneratorPlaces;
-  ({ Random } = (await import(generatorModule('random.ts'))) as { Random: new (seed: number) => unknown });
 });
 
 /** A table where every level of one postcode names a different council. */
@@ -140,30 +127,6 @@ describe('Locator: council settings', () => {
   it('answers council undefined when the table has no settings for it', () => {
     const bare = new Locator(parseLocatorTable({ postcodes: 'pattern,gss,name\nNG1,E06000018,Nottingham City Council' }));
     expect(bare.locate({ postcode: 'NG1 5DT' })).toEqual({ gss: CITY, name: 'Nottingham City Council', matchedBy: 'district', council: undefined });
-  });
-});
-
-describe('the sample table covers the synthetic population', () => {
-  it('resolves every district of every generator area to that area\'s council, which has settings', () => {
-    expect(places.LOCAL_AUTHORITIES.length).toBeGreaterThan(10);
-    for (const la of places.LOCAL_AUTHORITIES) {
-      expect(sample.council(la.gss)?.name, la.slug).toBe(la.councilName);
-      for (const district of la.towns.flatMap((t) => t.districts)) {
-        for (const inward of ['0AA', '5DT', '9ZZ']) {
-          expect(sample.locate({ postcode: `${district} ${inward}` })?.gss, `${district} ${inward}`).toBe(la.gss);
-        }
-      }
-    }
-  });
-
-  it('locates generated people at their generated council', () => {
-    const random = new Random(20240601);
-    for (let i = 0; i < 2000; i++) {
-      const la = places.LOCAL_AUTHORITIES[i % places.LOCAL_AUTHORITIES.length]!;
-      const address = places.pickAddress(random, la);
-      const patient: Patient = { resourceType: 'Patient', address: [{ use: 'home', line: [...address.line], city: address.city, postalCode: address.postalCode }] };
-      expect(sample.locatePatient(patient)?.gss, address.postalCode).toBe(la.gss);
-    }
   });
 });
 
