@@ -128,7 +128,8 @@ describe('Patient/$cpis', () => {
       resourceType: 'CareTeam', status: 'active', name: 'London Borough of Hackney',
       category: [{ coding: [{ system: SNOMED_SYSTEM, code: CHILD_PROTECTION_PLAN_CODES.childProtectionPlan }] }],
       managingOrganization: [{ reference: 'Organization/hackney', identifier: { system: ONS_GSS_CODE_SYSTEM, value: ORG.council } }],
-      telecom: [{ system: 'phone', value: COUNCIL_PHONE, use: 'work' }],
+      // Office hours from the council's own record; the emergency-duty number from the council directory (councils.csv).
+      telecom: [{ system: 'phone', value: COUNCIL_PHONE, use: 'work' }, { system: 'phone', value: '020 7946 0199', use: 'mobile' }],
       subject: { reference: `Patient/${CHILD.hospital}`, identifier: { value: nhsNumber(7401) } },
     });
     expect(JSON.stringify(res.body)).not.toContain(CHILD_PROTECTION_PLAN_CODES.lookedAfterChild);

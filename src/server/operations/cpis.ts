@@ -7,7 +7,7 @@
 import type { AuditEvent, AuditEventAgent, Bundle, Patient, Resource } from '@medplum/fhirtypes';
 import { cpisCareTeams } from '../../events/cpis/cpis-careteam.ts';
 import { CPIS_ACCESS_LIMIT, recentCpisAccesses, type CpisAccess } from '../../events/cpis/cpis-accesses.ts';
-import { cpisPlansFor } from '../../events/cpis/cpis-plans.ts';
+import { cpisPlansFor, type CpisPlan } from '../../events/cpis/cpis-plans.ts';
 import { DEFAULT_UNSCHEDULED_CARE, type UnscheduledCareSettings } from '../../events/cpis/unscheduled-care.ts';
 import {
   AUDIT_EVENT_TYPE_SYSTEM,
@@ -52,7 +52,7 @@ function collection(resources: readonly Resource[]): Bundle {
 /** GET Patient/{id}/$cpis: a Bundle (collection) of CP-IS CareTeams, one per plan in scope. */
 export const cpisOperation: Interaction = async (req, ctx) => {
   const { patient, patientIds, filter } = await childRecords(req, ctx);
-  const plans = await cpisPlansFor(ctx.repo, patientIds, new Date(), filter ? { filter } : {});
+  const plans = (await cpisPlansFor(ctx.repo, patientIds, new Date(), filter ? { filter } : {})).map((plan) => withDirectoryNumbers(ctx, plan));
   return {
     status: 200,
     body: collection(cpisCareTeams(plans, patient)),
@@ -60,6 +60,19 @@ export const cpisOperation: Interaction = async (req, ctx) => {
     audit: { patients: patientIds.map((id) => `Patient/${id}`), resources: plans.map((p) => p.flagRef) },
   };
 };
+
+/**
+ * A council's numbers as its extract gives them, else as the deployment's council directory (the
+ * locator's councils.csv) does: A&E staff need the emergency-duty number out of hours.
+ */
+function withDirectoryNumbers(ctx: FhirContext, plan: CpisPlan): CpisPlan {
+  const listed = plan.council.gss ? ctx.events.locator.council(plan.council.gss) : undefined;
+  if (!listed) return plan;
+  const officeHoursPhone = plan.council.officeHoursPhone ?? listed.officeHoursPhone;
+  const emergencyDutyPhone = plan.council.emergencyDutyPhone ?? listed.emergencyDutyPhone;
+  return { ...plan, council: { ...plan.council, name: plan.council.name ?? listed.name,
+    ...(officeHoursPhone ? { officeHoursPhone } : {}), ...(emergencyDutyPhone ? { emergencyDutyPhone } : {}) } };
+}
 
 /** `$cpis-accesses` counting the given sites and roles as unscheduled care. */
 export function cpisAccessesOperationFor(settings: UnscheduledCareSettings): Interaction {
