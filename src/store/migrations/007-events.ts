@@ -15,8 +15,11 @@ CREATE TABLE event_outbox (
   person_key bigint,
   deleted boolean NOT NULL DEFAULT false,
   created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-  routed_at timestamptz
+  routed_at timestamptz,
+  -- Set when routing this event failed on its own (a poison event): set aside, not retried forever.
+  route_error text
 );
+CREATE INDEX event_outbox_failed ON event_outbox (seq) WHERE route_error IS NOT NULL;
 CREATE INDEX event_outbox_pending ON event_outbox (seq) WHERE routed_at IS NULL;
 
 -- What must reach one subscriber about one event. (subscriber, event_id) is unique, so routing
