@@ -2,7 +2,7 @@
 // outbox events, lets every rule write its deliveries and Tasks, and marks the batch routed, all in
 // one transaction, so a crash routes the batch again from the start and nothing is routed twice.
 import type { EventsContext } from './events-context.ts';
-import { claimPendingEvents, markRouted, markRoutingFailed, type OutboxEvent } from './outbox.ts';
+import { claimPendingEvents, errorLabel, markRouted, markRoutingFailed, type OutboxEvent } from './outbox.ts';
 import { RoutingBatch, type RoutingRule } from './routing-batch.ts';
 
 export class EventRouter {
@@ -46,8 +46,8 @@ export class EventRouter {
         if ((await this.route(1, (events) => (event = events[0]))) === 0) break;
       } catch (err) {
         if (!event) throw err;
-        // Its changes were rolled back; it is set aside with the error's class and code, never its message (personal data).
-        await markRoutingFailed(this.ctx.db, event, `${(err as Error)?.name ?? 'Error'}${(err as { code?: string })?.code ? ` ${(err as { code?: string }).code}` : ''}`);
+        // Its changes were rolled back; it is set aside with the error's label.
+        await markRoutingFailed(this.ctx.db, event, errorLabel(err));
       }
       routed++;
     }

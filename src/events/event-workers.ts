@@ -5,7 +5,7 @@ import type { EventsContext } from './events-context.ts';
 import { EventRouter } from './event-router.ts';
 import { DeliveryWorker } from './delivery-worker.ts';
 import { enqueueDueHeartbeats } from './heartbeats.ts';
-import { pruneRoutedEvents } from './outbox.ts';
+import { errorLabel, pruneRoutedEvents } from './outbox.ts';
 import { watchCpisAccesses } from './cpis/cpis-access-watcher.ts';
 
 export interface EventWorkersLog {
@@ -62,8 +62,7 @@ export class EventWorkers {
       try {
         worked = await turn();
       } catch (err) {
-        // The category only: messages may quote personal data.
-        this.log.warn(`events ${name} turn failed (${(err as Error)?.name ?? 'error'}${(err as { code?: string })?.code ? ` ${(err as { code?: string }).code}` : ''}); retrying`);
+        this.log.warn(`events ${name} turn failed (${errorLabel(err)}); retrying`);
         worked = 0;
       }
       if (worked === 0 && this.running) await this.sleep(idleMs);

@@ -3,11 +3,16 @@
 // team, so routing the same event again rewrites the same Task instead of adding a second.
 import type { Reference, Task } from '@medplum/fhirtypes';
 import { nameBasedUuid } from '../fhir/name-based-uuid.ts';
-import { DERIVED_SOURCES } from '../fhir/systems.ts';
+import { DERIVED_SOURCES, ONS_GSS_CODE_SYSTEM } from '../fhir/systems.ts';
 import { NOTIFICATION_SYSTEM } from './event-codes.ts';
 
 /** Identifier system of the event a Task was raised for (receivers can de-duplicate on it). */
 export const EVENT_IDENTIFIER_SYSTEM = 'urn:sharedcare:event';
+
+/** A council named by its ONS GSS code, as a Task's owner (a logical reference: it may have no Organization here). */
+export function councilReference(gss: string, name?: string): Reference {
+  return { identifier: { system: ONS_GSS_CODE_SYSTEM, value: gss }, ...(name ? { display: name } : {}) };
+}
 
 export interface NotificationTaskInput {
   eventId: string;

@@ -43,6 +43,12 @@ export async function markRouted(tx: Queryable, events: readonly OutboxEvent[]):
   await tx.query('UPDATE event_outbox SET routed_at = clock_timestamp() WHERE seq = ANY($1::bigint[])', [events.map((e) => e.seq)]);
 }
 
+/** An error as its class and code only: messages may quote personal data, so they are never stored or logged. */
+export function errorLabel(err: unknown): string {
+  const code = (err as { code?: unknown })?.code;
+  return `${(err as Error)?.name ?? 'Error'}${typeof code === 'string' ? ` ${code}` : ''}`;
+}
+
 /** Sets aside an event whose routing fails on its own, with the reason (no personal data: a code and class). */
 export async function markRoutingFailed(db: Queryable, event: OutboxEvent, reason: string): Promise<void> {
   await db.query('UPDATE event_outbox SET routed_at = clock_timestamp(), route_error = $2 WHERE seq = $1', [event.seq, reason.slice(0, 500)]);

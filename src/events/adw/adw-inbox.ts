@@ -3,12 +3,12 @@
 // inbox as a Task whose due date is the council's deadline; an answer closes that Task. Runs in the
 // caller's transaction, so the state, the message and the Task commit together.
 import type { Task } from '@medplum/fhirtypes';
-import { NHS_NUMBER_SYSTEM, ONS_GSS_CODE_SYSTEM, ODS_ORGANIZATION_SYSTEM } from '../../fhir/systems.ts';
+import { NHS_NUMBER_SYSTEM, ODS_ORGANIZATION_SYSTEM } from '../../fhir/systems.ts';
 import type { Queryable } from '../../store/driver.ts';
 import type { Repository } from '../../store/repository.ts';
 import { NOTIFICATION } from '../event-codes.ts';
 import { nameBasedUuid } from '../../fhir/name-based-uuid.ts';
-import { notificationTask } from '../notification-task.ts';
+import { councilReference, notificationTask } from '../notification-task.ts';
 import { parseAdwMessage, type AdwMessage } from './adw-message.ts';
 import { adwStayKey, applyAdwMessage, deadlines, DEFAULT_ADW_TIMINGS, type AdwDeadline, type AdwStayState, type AdwTimingSettings } from './adw-stay.ts';
 
@@ -56,7 +56,7 @@ async function openNoticeTask(repo: Repository, message: AdwMessage, state: AdwS
   const due = deadlines(state, now, timings).find((d) => d.noticeId === message.messageId && d.what === 'council-response')?.due;
   const patient = await patientByNhsNumber(repo, message.patient.nhsNumber);
   const council = message.council.gss
-    ? { identifier: { system: ONS_GSS_CODE_SYSTEM, value: message.council.gss }, display: message.council.name }
+    ? councilReference(message.council.gss, message.council.name)
     : { identifier: { system: ODS_ORGANIZATION_SYSTEM, value: message.council.ods ?? '' }, display: message.council.name };
   const where = [message.stay.hospital.name ?? message.stay.hospital.ods, message.stay.ward].filter(Boolean).join(', ');
   const task = notificationTask({

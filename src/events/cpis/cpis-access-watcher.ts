@@ -6,13 +6,12 @@
 import type { Flag, Reference } from '@medplum/fhirtypes';
 import { OUTCOME_CODES } from '../../governance/audit/balp.ts';
 import { samePerson } from '../../governance/policy/access-grant.ts';
-import { ONS_GSS_CODE_SYSTEM } from '../../fhir/systems.ts';
 import { personKeyOf } from '../../store/hash.ts';
 import { toInstant } from '../../store/stored-row.ts';
 import type { EventsContext } from '../events-context.ts';
 import { NOTIFICATION } from '../event-codes.ts';
 import { nameBasedUuid } from '../../fhir/name-based-uuid.ts';
-import { notificationTask } from '../notification-task.ts';
+import { councilReference, notificationTask } from '../notification-task.ts';
 import { cpisPlansFor, type CpisPlan } from './cpis-plans.ts';
 import { DEFAULT_UNSCHEDULED_CARE, isUnscheduledCare, type UnscheduledCareSettings } from './unscheduled-care.ts';
 
@@ -77,6 +76,6 @@ async function notifyCouncils(ctx: EventsContext, access: AccessRow): Promise<vo
 
 function councilOf(plan: CpisPlan): Reference {
   if (plan.council.reference) return { reference: plan.council.reference, ...(plan.council.name ? { display: plan.council.name } : {}) };
-  if (plan.council.gss) return { identifier: { system: ONS_GSS_CODE_SYSTEM, value: plan.council.gss }, ...(plan.council.name ? { display: plan.council.name } : {}) };
+  if (plan.council.gss) return councilReference(plan.council.gss, plan.council.name);
   return { display: plan.council.name ?? 'Responsible council' };
 }

@@ -3,10 +3,9 @@
 // a council this deployment does not serve, a FHIR message to its endpoint or a readable notice for
 // secure email.
 import type { Encounter, Patient, Reference } from '@medplum/fhirtypes';
-import { ONS_GSS_CODE_SYSTEM } from '../../fhir/systems.ts';
 import { enqueueDelivery } from '../delivery-queue.ts';
 import { NOTIFICATION } from '../event-codes.ts';
-import { notificationTask } from '../notification-task.ts';
+import { councilReference, notificationTask } from '../notification-task.ts';
 import type { OutboxEvent } from '../outbox.ts';
 import type { RoutingBatch, RoutingRule } from '../routing-batch.ts';
 import { hospitalEventOf, type HospitalEvent } from './hospital-event.ts';
@@ -54,7 +53,7 @@ async function notify(batch: RoutingBatch, event: OutboxEvent, encounter: Encoun
     // No endpoint and no email: the Task below keeps the notification where this deployment's staff see it.
   }
   const owner: Reference = who.team ?? who.councilRef ?? (who.councilGss
-    ? { identifier: { system: ONS_GSS_CODE_SYSTEM, value: who.councilGss }, ...(who.councilName ? { display: who.councilName } : {}) }
+    ? councilReference(who.councilGss, who.councilName)
     : { display: who.councilName ?? 'council' });
   const task = notificationTask({
     eventId: event.eventId, code, description, owner, for: who.patient, focus: { reference: `Encounter/${encounter.id}` },
