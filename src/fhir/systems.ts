@@ -59,3 +59,20 @@ export const INTERWEAVE_CODE_SYSTEMS = {
   supportRole: 'https://fhir.interweavedigital.nhs.uk/CodeSystem/Interweave-SocialCareSupportRole',
   flagCategory: 'https://fhir.interweavedigital.nhs.uk/CodeSystem/Interweave-FlagCategory',
 } as const;
+
+/** Prefix of sharedcare's published StructureDefinitions (extensions the viewer and partners read). */
+export const SHAREDCARE_STRUCTURE_PREFIX = 'https://sharedcare.org.uk/fhir/StructureDefinition/';
+/**
+ * On a consolidated record entry (`$summary`), repeating: one source record that reported the item.
+ * Sub-extensions `source` (valueString), `reference` (valueReference), `lastUpdated` (valueInstant),
+ * `recorded` (valueDateTime, when the source says when it was recorded).
+ */
+export const REPORTED_BY_EXTENSION = `${SHAREDCARE_STRUCTURE_PREFIX}reported-by`;
+/**
+ * On a consolidated record entry, repeating: an element the sources disagree on. Sub-extensions
+ * `element` (valueString) and one `value` per distinct value, itself holding `text` (valueString),
+ * and each `source` (valueString) and `reference` (valueReference) that said it.
+ */
+export const CONSOLIDATION_CONFLICT_EXTENSION = `${SHAREDCARE_STRUCTURE_PREFIX}consolidation-conflict`;
+/** On a consolidated record entry: how many source resources it stands for (valueInteger). */
+export const CONSOLIDATED_COUNT_EXTENSION = `${SHAREDCARE_STRUCTURE_PREFIX}consolidated-count`;

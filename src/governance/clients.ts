@@ -118,7 +118,12 @@ function toClient(row: ClientRow): OAuthClient {
 }
 
 /** Reads and writes `oauth_client`. */
-export class ClientRegistry {
+/** Finds a registered client by id: the registry, or the registry with built-in clients beside it. */
+export interface ClientLookup {
+  get(clientId: string): Promise<OAuthClient | undefined>;
+}
+
+export class ClientRegistry implements ClientLookup {
   private readonly db: Queryable;
 
   constructor(db: Queryable) {

@@ -45,6 +45,8 @@ export interface Config {
   locatorDir?: string;
   /** Where readable notices for councils without an endpoint are written (default <dataDir>/mail-outbox). */
   mailDir?: string;
+  /** The built viewer (web/dist); tests point it at their own build. */
+  viewerDir?: string;
   /** How often idle event workers look for work (ms). */
   eventPollMs: number;
   /** Delivery attempts before a dead letter. */
@@ -104,6 +106,7 @@ const ENV: Array<[keyof Config, string, 'number' | 'string' | 'boolean']> = [
   ['events', 'SHAREDCARE_EVENTS', 'boolean'],
   ['locatorDir', 'SHAREDCARE_LOCATOR_DIR', 'string'],
   ['mailDir', 'SHAREDCARE_MAIL_DIR', 'string'],
+  ['viewerDir', 'SHAREDCARE_VIEWER_DIR', 'string'],
   ['eventPollMs', 'SHAREDCARE_EVENT_POLL_MS', 'number'],
   ['eventMaxAttempts', 'SHAREDCARE_EVENT_MAX_ATTEMPTS', 'number'],
   ['eventRetryBaseMs', 'SHAREDCARE_EVENT_RETRY_BASE_MS', 'number'],

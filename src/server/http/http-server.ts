@@ -11,6 +11,7 @@ import type { Platform } from '../platform.ts';
 import { auditUnauthenticated, handleFhirRequest } from '../governed-dispatch.ts';
 import { registerOAuthRoutes } from '../oauth/oauth-routes.ts';
 import { parseJsonBody } from './json-body.ts';
+import { registerViewer } from './viewer-routes.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const JSON_TYPES = ['application/fhir+json', 'application/json', 'application/json-patch+json', 'text/json'];
@@ -70,7 +71,7 @@ export async function buildHttpServer(platform: Platform): Promise<FastifyInstan
 
   // Personal data must not be kept by browsers or proxies, nor sniffed into another content type.
   app.addHook('onSend', async (_req, reply) => {
-    reply.header('cache-control', 'no-store');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
   });
 
@@ -93,16 +94,20 @@ export async function buildHttpServer(platform: Platform): Promise<FastifyInstan
     const translated = err instanceof FhirError ? err : (frameworkError(err as { code?: string }) ?? err);
     return sendOutcome(reply, translated, String(req.id), req.log);
   });
-  app.setNotFoundHandler((req, reply) =>
-    sendOutcome(reply, new FhirError('not-found', 'HTTP_NOT_FOUND', 'Nothing is served at this path'), String(req.id), req.log),
-  );
+  const viewer = await registerViewer(app, config.viewerDir);
+  app.setNotFoundHandler(async (req, reply) => {
+    const path = req.url.split('?')[0]!;
+    if (req.method === 'GET' && (await viewer.sendPage(path, reply))) return reply;
+    return sendOutcome(reply, new FhirError('not-found', 'HTTP_NOT_FOUND', 'Nothing is served at this path'), String(req.id), req.log);
+  });
 
   app.get('/healthz', async (_req, reply) => {
     await platform.driver.query('SELECT 1');
     return reply.send({ status: 'ok', database: platform.driver.name });
   });
   await registerOAuthRoutes(app, platform);
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage()));
+  // Without a built viewer (`npm run build:web`), the root says what is running and how to use it.
+  if (!viewer.built) app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage()));
 
   const handleFhir = async (req: FastifyRequest, reply: FastifyReply) => {
     const requestId = String(req.id);
@@ -164,5 +169,6 @@ function landingPage(): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sharedcare</title></head>
 <body><main><h1>sharedcare</h1><p>The shared health and social care record is running.</p>
 <ul><li>FHIR R4 API: <a href="/fhir/metadata">/fhir/metadata</a></li><li>Health: <a href="/healthz">/healthz</a></li></ul>
+<p>The viewer is not built: run <code>npm run build:web</code> and restart.</p>
 <p>Get a token with <code>npx sharedcare token --scope "system/*.cruds"</code>.</p></main></body></html>`;
 }

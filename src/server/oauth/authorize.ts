@@ -2,7 +2,7 @@
 // and its redirect URI are known to be registered, errors are shown as a page and never redirected;
 // after that they go back to the app as `error=` on its redirect URI (§4.1.2.1).
 // See: https://hl7.org/fhir/smart-app-launch/app-launch.html#obtain-authorization-code
-import type { ClientRegistry, OAuthClient } from '../../governance/clients.ts';
+import type { ClientLookup, OAuthClient } from '../../governance/clients.ts';
 import type { OAuthEndpoints } from './endpoints.ts';
 import type { OAuthParams } from './form-params.ts';
 import type { OAuthErrorCode } from './oauth-error.ts';
@@ -40,7 +40,7 @@ function errorRedirect(redirectUri: string, error: OAuthErrorCode, description: 
 }
 
 /** Checks the request parameters; never throws for bad input. */
-export async function checkAuthorizeRequest(params: OAuthParams, clients: ClientRegistry, endpoints: OAuthEndpoints): Promise<AuthorizeCheck> {
+export async function checkAuthorizeRequest(params: OAuthParams, clients: ClientLookup, endpoints: OAuthEndpoints): Promise<AuthorizeCheck> {
   const clientId = params.get('client_id');
   const redirectUri = params.get('redirect_uri');
   if (!clientId) return { ok: false, page: 'The request does not say which app is asking (client_id).' };

@@ -4,7 +4,7 @@
 // See: https://hl7.org/fhir/smart-app-launch/client-confidential-asymmetric.html
 // and RFC 7523 §3: https://www.rfc-editor.org/rfc/rfc7523#section-3
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
-import type { ClientRegistry, OAuthClient } from '../../governance/clients.ts';
+import type { ClientLookup, OAuthClient } from '../../governance/clients.ts';
 import { clientKeys, type RemoteKeySets } from './client-keys.ts';
 import type { JtiStore } from './jti-store.ts';
 import { OAuthError } from './oauth-error.ts';
@@ -17,7 +17,7 @@ export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 export const CLOCK_SKEW_SECONDS = 60;
 
 export interface AssertionContext {
-  clients: ClientRegistry;
+  clients: ClientLookup;
   jtis: JtiStore;
   remoteKeys: RemoteKeySets;
   /** The token endpoint URL the assertion's `aud` must equal. */

@@ -21,6 +21,7 @@ import { signIn } from './sign-in.ts';
 import { renderErrorPage, renderSignInPage } from './sign-in-page.ts';
 import { handleTokenRequest } from './token-endpoint.ts';
 import { userinfoClaims } from './userinfo.ts';
+import { withViewerClient } from './viewer-client.ts';
 
 export interface OAuthRouteOptions {
   /** Who signs people in; the built-in development provider (demo users) when absent. */
@@ -57,7 +58,7 @@ function toOAuthError(err: unknown): OAuthError {
 /** Registers the OAuth and discovery routes on the server. */
 export async function registerOAuthRoutes(app: FastifyInstance, platform: Platform, options: OAuthRouteOptions = {}): Promise<void> {
   const { config, key, driver } = platform;
-  const clients = new ClientRegistry(driver);
+  const registry = new ClientRegistry(driver);
   const jtis = new JtiStore(driver);
   const codes = new CodeStore(driver);
   const remoteKeys = new RemoteKeySets();
@@ -89,13 +90,13 @@ export async function registerOAuthRoutes(app: FastifyInstance, platform: Platfo
     scope.get('/oauth/jwks', async () => jwksDocument(key));
 
     scope.get('/oauth/authorize', async (req, reply) => {
-      const check = await checkAuthorizeRequest(oauthParams(queryPairs(req)), clients, endpoints(req));
+      const check = await checkAuthorizeRequest(oauthParams(queryPairs(req)), withViewerClient(registry, endpoints(req)), endpoints(req));
       if (check.ok) return showSignIn(reply, 200, check.request);
       return 'page' in check ? sendPage(reply, 400, renderErrorPage(check.page)) : reply.code(303).header('location', check.redirect).send();
     });
 
     scope.post('/oauth/authorize', { bodyLimit: FORM_BODY_LIMIT }, async (req, reply) => {
-      const result = await signIn({ clients, codes, idp, endpoints: endpoints(req), now: new Date() }, formParams(req.body));
+      const result = await signIn({ clients: withViewerClient(registry, endpoints(req)), codes, idp, endpoints: endpoints(req), now: new Date() }, formParams(req.body));
       if (result.kind === 'redirect') return reply.code(303).header('location', result.location).send();
       if (result.kind === 'page') return sendPage(reply, 400, renderErrorPage(result.message));
       req.log.info({ requestId: req.id }, 'sign-in refused');
@@ -103,7 +104,7 @@ export async function registerOAuthRoutes(app: FastifyInstance, platform: Platfo
     });
 
     scope.post('/oauth/token', { bodyLimit: FORM_BODY_LIMIT }, async (req, reply) => {
-      const context = { key, clients, jtis, codes, remoteKeys, endpoints: endpoints(req), now: new Date() };
+      const context = { key, clients: withViewerClient(registry, endpoints(req)), jtis, codes, remoteKeys, endpoints: endpoints(req), now: new Date() };
       const params = formParams(req.body);
       const response = await handleTokenRequest(context, params);
       req.log.info({ requestId: req.id, grant: params.get('grant_type') }, 'token issued');

@@ -1,7 +1,7 @@
 // The sign-in step of the authorisation endpoint: the request is checked again (the form carried
 // it back and could have been altered), the identity provider vouches for the person, and a
 // one-time code goes back to the app's registered redirect URI.
-import type { ClientRegistry } from '../../governance/clients.ts';
+import type { ClientLookup } from '../../governance/clients.ts';
 import { checkAuthorizeRequest, redirectWith, type AuthorizeRequest } from './authorize.ts';
 import type { CodeStore } from './code-store.ts';
 import type { OAuthEndpoints } from './endpoints.ts';
@@ -10,7 +10,7 @@ import type { IdentityProvider } from './identity-provider.ts';
 import { CITIZEN_POLICY, intersectScopes, STAFF_POLICY } from './scope-grant.ts';
 
 export interface SignInContext {
-  clients: ClientRegistry;
+  clients: ClientLookup;
   codes: CodeStore;
   idp: IdentityProvider;
   endpoints: OAuthEndpoints;

@@ -1,5 +1,5 @@
 // What the token endpoint needs, built once per server and given a fresh clock per request.
-import type { ClientRegistry } from '../../governance/clients.ts';
+import type { ClientLookup } from '../../governance/clients.ts';
 import type { InstanceKey } from '../auth/instance-key.ts';
 import type { RemoteKeySets } from './client-keys.ts';
 import type { CodeStore } from './code-store.ts';
@@ -11,7 +11,7 @@ export const ACCESS_TOKEN_SECONDS = 900;
 
 export interface TokenContext {
   key: InstanceKey;
-  clients: ClientRegistry;
+  clients: ClientLookup;
   jtis: JtiStore;
   codes: CodeStore;
   remoteKeys: RemoteKeySets;
