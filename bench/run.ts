@@ -4,11 +4,12 @@
 //   --driver pglite|postgres|both
 //   --seed S                   generator seed (default 1)
 //   --quick                    fewer iterations, for checking the benchmark itself
-//   --suite all|foundation|data-in|governance|events   which measurements (default all): the store and API, data in
+//   --suite all|foundation|data-in|governance|events|viewer   which measurements (default all): the store and API, data in
 //                              (council CSV extracts, HL7 v2 ADT over MLLP), or the policy and audit cost
 //   --governance-people N      people in the demo population the governance suite loads (default 1000)
 //   --feed-people N            people whose extracts and feeds the data-in suite imports (default 10000)
 //   --events-rate R --events-seconds S   the events suite's sustained A01 rate and duration (default 50/s for 600 s)
+//   --viewer-people N          people in the demo population the viewer suite loads (default 200; needs a built viewer)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import { formatTable, headline, REFERENCE, RESULTS_DIR, TARGETS, writeResultFile
 import { runDriver } from './run-driver.ts';
 import { formatGovernanceTable, runGovernance, type GovernanceResult } from './governance.ts';
 import { formatEventsTable, runEvents, type EventsResult } from './events.ts';
+import { formatViewerTable, runViewer, type ViewerResult } from './viewer.ts';
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     'governance-people': { type: 'string', default: '1000' },
     'events-rate': { type: 'string', default: '50' },
     'events-seconds': { type: 'string', default: '600' },
+    'viewer-people': { type: 'string', default: '200' },
   },
   strict: true,
 });
@@ -47,12 +50,16 @@ if (!Number.isSafeInteger(people) || people < 4) throw new Error('--people must 
 if (!Number.isSafeInteger(seed)) throw new Error('--seed must be a whole number');
 const feedPeople = Number(values['feed-people']);
 if (!Number.isSafeInteger(feedPeople) || feedPeople < 10) throw new Error('--feed-people must be a whole number ≥ 10');
-const SUITES = ['foundation', 'data-in', 'governance', 'events'];
+const SUITES = ['foundation', 'data-in', 'governance', 'events', 'viewer'];
 const suites = values.suite === 'all' ? SUITES : [values.suite!];
 if (!suites.every((s) => SUITES.includes(s))) throw new Error(`--suite must be all or one of ${SUITES.join(', ')}`);
 const governancePeople = Number(values['governance-people']);
 
 async function child(driver: DriverName, out: string): Promise<void> {
+  if (values['child-suite'] === 'viewer') {
+    writeResultFile(out, await runViewer({ driver, people: Number(values['viewer-people']), iterations: values.quick ? 5 : 30, ...(databaseUrl ? { databaseUrl } : {}) }));
+    return;
+  }
   if (values['child-suite'] === 'events') {
     writeResultFile(out, await runEvents({ driver, people: 1000, rate: Number(values['events-rate']), seconds: Number(values['events-seconds']), ...(databaseUrl ? { databaseUrl } : {}) }));
     return;
@@ -71,7 +78,7 @@ async function child(driver: DriverName, out: string): Promise<void> {
 function runChild(suite: string, driver: DriverName, out: string): void {
   const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', driver, '--child-suite', suite, '--out', out,
     '--people', String(people), '--seed', String(seed), '--feed-people', String(feedPeople), '--governance-people', String(governancePeople),
-    '--events-rate', values['events-rate']!, '--events-seconds', values['events-seconds']!];
+    '--events-rate', values['events-rate']!, '--events-seconds', values['events-seconds']!, '--viewer-people', values['viewer-people']!];
   if (values.quick) args.push('--quick');
   const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
   if (run.status !== 0) throw new Error(`The ${suite} run on ${driver} failed (exit ${run.status ?? run.signal})`);
@@ -95,7 +102,12 @@ function parent(): void {
   const dataIn: DataInResult[] = [];
   const governance: GovernanceResult[] = [];
   const events: EventsResult[] = [];
+  const viewer: ViewerResult[] = [];
   const files: Record<string, string> = {};
+  // The viewer suite measures the viewer as the code stands: build it when it is stale.
+  if (suites.includes('viewer') && spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/build-web.js', import.meta.url))], { stdio: 'inherit' }).status !== 0) {
+    throw new Error('The viewer did not build');
+  }
   for (const driver of driversToRun()) {
     if (suites.includes('foundation')) {
       const out = `${driver}-${date}.json`;
@@ -121,6 +133,12 @@ function parent(): void {
       events.push(JSON.parse(readFileSync(join(RESULTS_DIR, out), 'utf8')) as EventsResult);
       files[`events-${driver}`] = `bench/results/${out}`;
     }
+    if (suites.includes('viewer')) {
+      const out = `viewer-${driver}-${date}.json`;
+      runChild('viewer', driver, out);
+      viewer.push(JSON.parse(readFileSync(join(RESULTS_DIR, out), 'utf8')) as ViewerResult);
+      files[`viewer-${driver}`] = `bench/results/${out}`;
+    }
   }
   writeResultFile('latest.json', {
     ...latest,
@@ -134,12 +152,15 @@ function parent(): void {
     ...(dataIn.length > 0 ? { dataIn: dataIn.map(dataInHeadline) } : {}),
     ...(events.length > 0 ? { events: events.map((e) => ({ driver: e.driver, endToEndP50Ms: e.sustained.endToEnd.p50Ms, endToEndP99Ms: e.sustained.endToEnd.p99Ms,
       lost: e.sustained.lost, routedPerSecond: e.outbox.routedPerSecond, deliveredPerSecond: e.outbox.deliveredPerSecond })) } : {}),
+    ...(viewer.length > 0 ? { viewer: viewer.map((v) => ({ driver: v.driver, resources: v.person.resources, firstLoadMs: v.firstLoadMs, readableP50Ms: v.readable.p50Ms,
+      readableP95Ms: v.readable.p95Ms, jsGzipBytes: v.bundle.jsGzipBytes, cssGzipBytes: v.bundle.cssGzipBytes })) } : {}),
     ...(governance.length > 0 ? { governance: governance.map((g) => ({ driver: g.driver, cases: g.cases.map(({ name, ratioOperator, ratioSocialWorker }) => ({ name, ratioOperator, ratioSocialWorker })) })) } : {}),
     targets: { ...TARGETS, ...DATA_IN_TARGETS },
     reference: REFERENCE,
   });
   const tables = [results.length > 0 ? formatTable(results) : '', dataIn.length > 0 ? formatDataInTable(dataIn) : '',
-    governance.length > 0 ? formatGovernanceTable(governance) : '', events.length > 0 ? formatEventsTable(events) : ''].filter(Boolean);
+    governance.length > 0 ? formatGovernanceTable(governance) : '', events.length > 0 ? formatEventsTable(events) : '',
+    viewer.length > 0 ? formatViewerTable(viewer) : ''].filter(Boolean);
   process.stdout.write(`\n${tables.join('\n\n')}\n\nFull results: ${Object.values(files).join(', ')}; summary: bench/results/latest.json\n`);
 }
 
