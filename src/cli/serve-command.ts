@@ -81,6 +81,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
   if (spine) await mountPdsStandin(app, spine.population);
   const address = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`sharedcare is running on ${address} (FHIR R4 at ${address}/fhir, database: ${platform.driver.name})\n`);
+  if (config.demoUsers) process.stdout.write(`Open the viewer at ${address}/ and sign in as one of the demo users (password "demo")\n`);
   if (spine) process.stdout.write(`PDS stand-in at ${address}${PDS_BASE_PATH} (${spine.population.patients.length} people on the spine)\n`);
   const mllp = config.mllpPort !== undefined
     ? await startMllpListener({ port: config.mllpPort, host: config.mllpHost ?? config.host }, new Hl7Ingestor(platform.fhir.ingest, {
