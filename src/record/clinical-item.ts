@@ -6,6 +6,7 @@ import { DMD_SYSTEM, SNOMED_SYSTEM } from '../fhir/systems.ts';
 import { periodOf, type ItemPeriod } from './item-period.ts';
 import { referenceOf, reportedByOf, type ReportedBy } from './reported-by.ts';
 
+/** The kinds the consolidated record de-duplicates, in the order its entries come. */
 export const CLINICAL_KINDS = ['allergy', 'medication', 'condition', 'immunisation', 'encounter'] as const;
 export type ClinicalKind = (typeof CLINICAL_KINDS)[number];
 
@@ -20,6 +21,7 @@ export const KIND_TYPES: Readonly<Record<ClinicalKind, readonly string[]>> = {
 
 const KIND_OF = new Map(Object.entries(KIND_TYPES).flatMap(([kind, types]) => types.map((t) => [t, kind as ClinicalKind] as const)));
 
+/** The consolidated kind a resource type belongs to, if any. */
 export function kindOf(resourceType: string): ClinicalKind | undefined {
   return KIND_OF.get(resourceType);
 }
@@ -27,6 +29,7 @@ export function kindOf(resourceType: string): ClinicalKind | undefined {
 /** Elements sources may disagree on while still reporting one item. */
 export type FactElement = 'dosage' | 'clinicalStatus' | 'criticality' | 'status';
 
+/** One source resource as the de-duplication rules see it. */
 export interface ClinicalItem {
   kind: ClinicalKind;
   resource: Resource;

@@ -35,10 +35,12 @@ export function recordedOf(resource: Resource): string | undefined {
   return undefined;
 }
 
+/** `Type/id` of a stored resource. */
 export function referenceOf(resource: Resource): string {
   return `${resource.resourceType}/${resource.id}`;
 }
 
+/** Who reported a stored resource, and when. */
 export function reportedByOf(resource: Resource): ReportedBy {
   const source = sourceIdOf(resource.meta?.source);
   const recorded = recordedOf(resource);

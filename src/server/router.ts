@@ -17,6 +17,7 @@ import { routeAuditEvent } from './operations/audit-event-search.ts';
 import { auditReportOperation, auditReviewOperation } from './operations/audit-reports.ts';
 import { patientEverythingOperation, personEverythingOperation } from './operations/everything.ts';
 import { importCsvOperation } from './operations/import-csv.ts';
+import { patientSummaryOperation, personSummaryOperation } from './operations/summary.ts';
 import { matchReviewDecideOperation, matchReviewOperation, personLinkHistoryOperation, personUnlinkOperation } from './operations/identity-review.ts';
 import { importFhirOperation } from './operations/import-fhir.ts';
 import { lexiconUnmappedOperation } from './operations/lexicon-unmapped.ts';
@@ -98,6 +99,8 @@ function route(req: FhirRequest, ctx: FhirContext): Interaction {
   if (s.length === 3 && s[2] === '_history' && m === 'GET') return history;
   if (s.length === 3 && s[2] === '$everything' && type === 'Patient' && m === 'GET') return patientEverythingOperation;
   if (s.length === 3 && s[2] === '$everything' && type === 'Person' && m === 'GET') return personEverythingOperation;
+  if (s.length === 3 && s[2] === '$summary' && type === 'Patient' && m === 'GET') return patientSummaryOperation;
+  if (s.length === 3 && s[2] === '$summary' && type === 'Person' && m === 'GET') return personSummaryOperation;
   if (s.length === 3 && type === 'Patient' && s[2] === '$access' && m === 'GET') return accessStatusOperation;
   if (s.length === 3 && type === 'Patient' && s[2] === '$claim-access' && m === 'POST') return claimAccessOperation;
   if (s.length === 3 && type === 'Patient' && s[2] === '$consent-to-view' && m === 'POST') return consentToViewOperation;

@@ -161,6 +161,6 @@ describe('Person/{id}/$unlink and $link-history', () => {
     const res = await t.request('GET', '/fhir/metadata', { token: null });
     const rest = res.body.rest[0];
     expect(rest.operation.map((o: any) => o.name)).toEqual(expect.arrayContaining(['match-review', 'match-review-decide']));
-    expect(rest.resource.find((r: any) => r.type === 'Person').operation.map((o: any) => o.name)).toEqual(['everything', 'unlink', 'link-history']);
+    expect(rest.resource.find((r: any) => r.type === 'Person').operation.map((o: any) => o.name)).toEqual(['everything', 'summary', 'unlink', 'link-history']);
   });
 });

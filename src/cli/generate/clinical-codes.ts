@@ -48,6 +48,23 @@ export const MEDICATIONS = {
 } as const;
 export type MedicationKey = keyof typeof MEDICATIONS;
 
+/**
+ * The dose a hospital sometimes records for a repeat medicine on admission when it differs from the
+ * GP's (titrated at a clinic, or taken differently at home): the consolidated record shows it as a conflict.
+ */
+export const DOSES_ON_ADMISSION: Partial<Record<MedicationKey, string>> = {
+  amlodipine: 'Two tablets once a day',
+  ramipril: 'Two capsules once a day',
+  bisoprolol: 'Two tablets once a day',
+  furosemide: 'Two tablets in the morning',
+  atorvastatin: 'Two tablets at night',
+  metformin: 'Two tablets twice a day with food',
+  gliclazide: 'One tablet once a day',
+  levothyroxine: 'One and a half tablets in the morning',
+  sertraline: 'Two tablets once a day',
+  donepezil: 'Half a tablet at night',
+};
+
 export interface Measure {
   readonly loinc: string;
   readonly display: string;

@@ -2,6 +2,7 @@
 // MedicationStatement, Immunization, AllergyIntolerance) added to a person's bundle with the required
 // R4 elements filled in; the history logic in clinical.ts decides what to record and when.
 import type {
+  AllergyIntolerance,
   CodeableConcept,
   Condition,
   Encounter,
@@ -35,6 +36,8 @@ const ADMISSION_METHOD = 'https://fhir.hl7.org.uk/CodeSystem/UKCore-AdmissionMet
 /** Everything a builder needs to know about the record being written. */
 export interface RecordContext {
   readonly random: Random;
+  /** A stream for choices added after the record's shape was settled, so they never shift `random`'s draws. */
+  readonly variation: Random;
   readonly person: Person;
   readonly bundle: PersonBundle;
   readonly patient: Reference<Patient>;
@@ -213,9 +216,9 @@ export function addPrescription(context: RecordContext, spec: PrescriptionSpec):
   });
 }
 
-/** Medicines a hospital recorded the person as taking (e.g. on a discharge summary). */
+/** Medicines a hospital recorded the person as taking (on admission, or on a discharge summary); `dose` when it differs from the usual. */
 export function addMedicationStatement(context: RecordContext, recorder: Recorder, medication: MedicationKey, day: number,
-  encounter: Reference<Encounter>): void {
+  encounter: Reference<Encounter>, dose: string = MEDICATIONS[medication].dose): void {
   context.bundle.add({
     resourceType: 'MedicationStatement',
     meta: sourceMeta(recorder.source),
@@ -226,7 +229,7 @@ export function addMedicationStatement(context: RecordContext, recorder: Recorde
     effectiveDateTime: isoDateTime(day, 600),
     dateAsserted: isoDateTime(day, 660),
     informationSource: sharedReference('Organization', recorder.organizationId),
-    dosage: [{ text: MEDICATIONS[medication].dose }],
+    dosage: [{ text: dose }],
   });
 }
 
@@ -247,11 +250,12 @@ export function addImmunization(context: RecordContext, recorder: Recorder, vacc
   });
 }
 
-export function addAllergy(context: RecordContext, recorder: Recorder, allergen: Allergen, day: number): void {
+/** A GP's allergy record; returned so a hospital can record the same allergy later. */
+export function addAllergy(context: RecordContext, recorder: Recorder, allergen: Allergen, day: number): AllergyIntolerance {
   const { random } = context;
   const severe = random.chance(0.1);
   const reaction = severe ? REACTIONS[4] : random.pick(REACTIONS.slice(0, 4));
-  context.bundle.add({
+  const allergy: AllergyIntolerance = {
     resourceType: 'AllergyIntolerance',
     meta: sourceMeta(recorder.source),
     clinicalStatus: { coding: [{ system: ALLERGY_CLINICAL, code: 'active' }] },
@@ -264,5 +268,27 @@ export function addAllergy(context: RecordContext, recorder: Recorder, allergen:
     recordedDate: isoDateTime(day, random.int(540, 1020)),
     recorder: practitionerReference(recorder),
     reaction: [{ manifestation: [snomed(reaction)], severity: severe ? 'severe' : random.chance(0.7) ? 'mild' : 'moderate' }],
+  };
+  context.bundle.add(allergy);
+  return allergy;
+}
+
+/** The same allergy as the hospital records it when it asks on admission: the substance and reaction as known, its own date and clinician. */
+export function addKnownAllergy(context: RecordContext, recorder: Recorder, known: AllergyIntolerance, day: number, encounter: Reference<Encounter>): void {
+  const { clinicalStatus, verificationStatus, type, category, criticality, code, reaction } = known;
+  context.bundle.add<AllergyIntolerance>({
+    resourceType: 'AllergyIntolerance',
+    meta: sourceMeta(recorder.source),
+    ...(clinicalStatus ? { clinicalStatus } : {}),
+    ...(verificationStatus ? { verificationStatus } : {}),
+    ...(type ? { type } : {}),
+    ...(category ? { category } : {}),
+    ...(criticality ? { criticality } : {}),
+    ...(code ? { code } : {}),
+    patient: context.patient,
+    encounter,
+    recordedDate: isoDateTime(day, 660),
+    recorder: practitionerReference(recorder),
+    ...(reaction ? { reaction } : {}),
   });
 }

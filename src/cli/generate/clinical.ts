@@ -1,18 +1,20 @@
 // A person's health history over the years before the "as of" date: long-term conditions with repeat
 // medicines and annual reviews, acute illnesses seen by the GP, the emergency department or as admissions,
 // allergies, and the UK immunisation schedule. Heavy people get a long, busy record (~300 resources).
-import type { Encounter, Reference } from '@medplum/fhirtypes';
+import type { AllergyIntolerance, Encounter, Reference } from '@medplum/fhirtypes';
 import {
   ACUTE_PROBLEMS,
   ALLERGENS,
   CHILDHOOD_SCHEDULE,
   CHRONIC_CONDITIONS,
+  DOSES_ON_ADMISSION,
   LABS,
   VACCINES,
   VITALS,
   type AcuteProblem,
   type ChronicCondition,
   type LabKey,
+  type MedicationKey,
 } from './clinical-codes.ts';
 import {
   addAllergy,
@@ -20,6 +22,7 @@ import {
   addCondition,
   addEncounter,
   addImmunization,
+  addKnownAllergy,
   addMeasurement,
   addMedicationStatement,
   addPrescription,
@@ -55,15 +58,30 @@ function historyStartOf(context: RecordContext): number {
   return Math.max(person.birthDay, addYears(person.endDay, person.heavy ? -10 : -8));
 }
 
+/** A long-term medicine the GP prescribes on repeat, from the day it started until the day it stopped (if it did). */
+interface Repeat {
+  readonly medication: MedicationKey;
+  readonly started: number;
+  readonly until?: number;
+}
+
+/** A hospital admission: who recorded it, on which day, as which Encounter. */
+interface Admission {
+  readonly recorder: Recorder;
+  readonly day: number;
+  readonly encounter: Reference<Encounter>;
+}
+
 /** Writes the person's clinical history into their bundle and returns their long-term conditions. */
 export function addClinicalRecord(context: RecordContext): ChronicCondition[] {
   const { person, random } = context;
   const historyStart = historyStartOf(context);
   const conditions = chronicConditions(context);
-  for (const condition of conditions) addChronicCondition(context, condition, historyStart);
+  const repeats = conditions.flatMap((condition) => addChronicCondition(context, condition, historyStart));
   addAnnualReviews(context, conditions, historyStart);
-  addAcuteEpisodes(context, historyStart, conditions);
-  addAllergies(context, historyStart);
+  const admissions = addAcuteEpisodes(context, historyStart, conditions, repeats);
+  const allergies = addAllergies(context, historyStart);
+  addAllergiesOnAdmission(context, admissions, allergies);
   addImmunizations(context, historyStart);
   if (person.age >= 18 && random.chance(0.5)) addHealthCheck(context, historyStart);
   return conditions;
@@ -86,18 +104,20 @@ function withinRecord(context: RecordContext, day: number): number {
   return Math.min(Math.max(day, context.person.birthDay), context.person.endDay);
 }
 
-function addChronicCondition(context: RecordContext, condition: ChronicCondition, historyStart: number): void {
+function addChronicCondition(context: RecordContext, condition: ChronicCondition, historyStart: number): Repeat[] {
   const { person, random } = context;
   const earliest = Math.max(addYears(person.birthDay, person.age < 18 ? 1 : 18), historyStart - 3650);
   const onset = withinRecord(context, dayBetween(context, Math.min(earliest, person.endDay - 30), person.endDay - 30));
   const recorder = gpRecorder(context);
   const reference = addCondition(context, { recorder, code: condition, onset });
   const medicines = condition.medications.filter((_, i) => i === 0 || random.chance(0.5));
-  for (const medication of medicines) {
+  return medicines.map((medication) => {
     const started = dayBetween(context, Math.max(onset, historyStart), person.endDay - 7);
     const stopped = person.deathDay !== undefined || random.chance(0.1);
     addPrescription(context, { recorder, medication, day: started, course: 'continuous', status: stopped ? 'stopped' : 'active', reason: reference });
-  }
+    // Stopped at death, or at a time the record does not say: then taken as stopped once started.
+    return { medication, started, ...(stopped ? { until: person.deathDay ?? started } : {}) };
+  });
 }
 
 /** One review a year covering every long-term condition's monitoring, as UK GP practices do. */
@@ -125,21 +145,25 @@ function acuteRatePerYear(age: number): number {
   return age < 80 ? 1 : 1.4;
 }
 
-function addAcuteEpisodes(context: RecordContext, historyStart: number, conditions: readonly ChronicCondition[]): void {
+/** Acute illnesses over the years; returns the hospital admissions among them. */
+function addAcuteEpisodes(context: RecordContext, historyStart: number, conditions: readonly ChronicCondition[], repeats: readonly Repeat[]): Admission[] {
   const { person, random } = context;
   const years = (person.endDay - historyStart) / 365.25;
   const count = random.poisson(acuteRatePerYear(person.age) * years);
   const band = ageBand(person.age);
   const weighted = ACUTE_PROBLEMS.filter((p) => p.weight[band] > 0).map((p) => ({ value: p, weight: p.weight[band] }));
   const hasCopd = conditions.some((c) => c.code === '13645005');
+  const admissions: Admission[] = [];
   for (let i = 0; i < count; i++) {
     let problem = random.weighted(weighted);
     if (problem.code === '195951007' && !hasCopd) problem = ACUTE_PROBLEMS[0];
-    addAcuteEpisode(context, problem, dayBetween(context, historyStart, person.endDay - 1), conditions);
+    const admission = addAcuteEpisode(context, problem, dayBetween(context, historyStart, person.endDay - 1), repeats);
+    if (admission) admissions.push(admission);
   }
+  return admissions;
 }
 
-function addAcuteEpisode(context: RecordContext, problem: AcuteProblem, day: number, conditions: readonly ChronicCondition[]): void {
+function addAcuteEpisode(context: RecordContext, problem: AcuteProblem, day: number, repeats: readonly Repeat[]): Admission | undefined {
   const { person, random } = context;
   const medication = person.age < 12 && problem.childMedication ? problem.childMedication : problem.medication;
   if (problem.setting === 'gp') {
@@ -156,7 +180,7 @@ function addAcuteEpisode(context: RecordContext, problem: AcuteProblem, day: num
     if (medication && random.chance(0.8)) {
       addPrescription(context, { recorder, medication, day, course: 'acute', status: 'completed', reason: condition, encounter });
     }
-    return;
+    return undefined;
   }
   const recorder = hospitalRecorder(context);
   const admitted = problem.setting === 'admission';
@@ -170,9 +194,31 @@ function addAcuteEpisode(context: RecordContext, problem: AcuteProblem, day: num
     for (const lab of ['haemoglobin', 'whiteCells', 'sodium', 'potassium', 'creatinine'] as const) {
       addMeasurement(context, recorder, LABS[lab], 'laboratory', day, encounter, lab === 'whiteCells' ? 3 : 0);
     }
-    const regular = conditions.flatMap((c) => c.medications.slice(0, 1));
-    for (const key of regular) addMedicationStatement(context, recorder, key, day + days, encounter);
+    addMedicinesOnAdmission(context, recorder, repeats, day, encounter);
     if (medication) addMedicationStatement(context, recorder, medication, day + days, encounter);
+    return { recorder, day, encounter };
+  }
+  return undefined;
+}
+
+/**
+ * The hospital's "medicines on admission": the GP's current repeats (same dm+d code), now and then
+ * at a different dose, which the consolidated record shows as a conflict rather than a second medicine.
+ */
+function addMedicinesOnAdmission(context: RecordContext, recorder: Recorder, repeats: readonly Repeat[], day: number, encounter: Reference<Encounter>): void {
+  const current = new Set(repeats.filter((r) => r.started <= day && (r.until === undefined || day <= r.until)).map((r) => r.medication));
+  for (const medication of current) {
+    const otherDose = DOSES_ON_ADMISSION[medication];
+    const dose = otherDose && context.variation.chance(0.2) ? otherDose : undefined;
+    addMedicationStatement(context, recorder, medication, day, encounter, dose);
+  }
+}
+
+/** A hospital asks about allergies on admission: one the GP already knows is recorded again, at the first admission after it. */
+function addAllergiesOnAdmission(context: RecordContext, admissions: readonly Admission[], allergies: ReadonlyArray<{ allergy: AllergyIntolerance; day: number }>): void {
+  for (const { allergy, day } of allergies) {
+    const admission = [...admissions].sort((a, b) => a.day - b.day).find((a) => a.day >= day);
+    if (admission && context.variation.chance(0.8)) addKnownAllergy(context, admission.recorder, allergy, admission.day, admission.encounter);
   }
 }
 
@@ -183,13 +229,16 @@ function addEmergencyObservations(context: RecordContext, recorder: Recorder, da
   }
 }
 
-function addAllergies(context: RecordContext, historyStart: number): void {
+function addAllergies(context: RecordContext, historyStart: number): Array<{ allergy: AllergyIntolerance; day: number }> {
   const { person, random } = context;
   const count = random.chance(0.2) ? (random.chance(0.25) ? 2 : 1) : 0;
   const recorder = gpRecorder(context);
   const allergens = ALLERGENS.map((a) => ({ value: a, weight: a.weight }));
   const chosen = new Set(Array.from({ length: count }, () => random.weighted(allergens)));
-  for (const allergen of chosen) addAllergy(context, recorder, allergen, dayBetween(context, historyStart, person.endDay - 1));
+  return [...chosen].map((allergen) => {
+    const day = dayBetween(context, historyStart, person.endDay - 1);
+    return { allergy: addAllergy(context, recorder, allergen, day), day };
+  });
 }
 
 function addImmunizations(context: RecordContext, historyStart: number): void {

@@ -74,7 +74,7 @@ function personBundle(spec: PersonSpec): Bundle {
   const plan = planSocialCare(random, person);
   const patient = bundle.add(patientResource(random, person, plan ? [plan.identifier] : []),
     `${person.name.given[0]} ${person.name.family}`);
-  const context: RecordContext = { random, person, bundle, patient };
+  const context: RecordContext = { random, person, bundle, patient, variation: new Random(spec.seed, 3, spec.index) };
   const conditions = addClinicalRecord(context);
   if (plan) addSocialCareRecord(context, plan, spec.nhsNumbers, conditions);
   if (person.heavy) topUpHeavyRecord(context, conditions);

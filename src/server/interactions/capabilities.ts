@@ -36,6 +36,8 @@ function resourceEntry(type: string, ctx: FhirContext): CapabilityStatementRestR
     entry.operation = [
       { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
       { name: 'match', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-match' },
+      // The consolidated record across the person's linked records (docs/record/README.md).
+      { name: 'summary', definition: 'urn:sharedcare:OperationDefinition:summary' },
     ];
   }
   if (type === 'ConceptMap') entry.operation = [{ name: 'translate', definition: 'http://hl7.org/fhir/OperationDefinition/ConceptMap-translate' }];
@@ -43,7 +45,7 @@ function resourceEntry(type: string, ctx: FhirContext): CapabilityStatementRestR
     entry.operation = [
       // Patient-everything's parameters, over the compartments of every record linked to the person.
       { name: 'everything', definition: 'urn:sharedcare:OperationDefinition:Person-everything' },
-      ...['unlink', 'link-history'].map((name) => ({ name, definition: `urn:sharedcare:OperationDefinition:${name}` })),
+      ...['summary', 'unlink', 'link-history'].map((name) => ({ name, definition: `urn:sharedcare:OperationDefinition:${name}` })),
     ];
   }
   return entry;

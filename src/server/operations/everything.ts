@@ -4,7 +4,7 @@
 import type { Person } from '@medplum/fhirtypes';
 import { FhirError, invalid } from '../../fhir/errors.ts';
 import type { EverythingOptions } from '../../store/everything.ts';
-import type { SearchResult } from '../../store/repository.ts';
+import type { AccessFilter, SearchResult } from '../../store/repository.ts';
 import type { FhirContext, FhirRequest, FhirResponse, Interaction } from '../fhir-request.ts';
 import { searchsetBundle } from '../bundles.ts';
 import { requireRelationship } from '../../governance/policy/access-grant.ts';
@@ -43,22 +43,28 @@ export const patientEverythingOperation: Interaction = async (req, ctx) => {
 };
 
 /**
- * Person/$everything: the person, its linked source Patients and everything in their compartments.
- * A retired person (its records merged into another, or split among others) answers 410 naming
- * where its records went, rather than an empty record a client could mistake for "nothing known".
+ * The source records of a live person, read under `filter` once the caller's relationship is
+ * established. A retired person (its records merged into another, or split among others) answers
+ * 410 naming where its records went, rather than an empty record a client could mistake for
+ * "nothing known". `operation` names what to ask the survivor for.
  */
-export const personEverythingOperation: Interaction = async (req, ctx) => {
-  const [, id] = req.segments as [string, string];
-  const filter = readAccess(req, 'Person', 'r');
-  const options = everythingOptions(req, ctx);
+export async function livePersonRecords(req: FhirRequest, ctx: FhirContext, id: string, filter: AccessFilter | undefined, operation: string): Promise<string[]> {
   const person = (await ctx.repo.read('Person', id, filter)) as Person;
   requireRelationship(grantOf(req));
   if (person.active === false) {
     const survivor = person.link?.map((l) => l.target.reference).find((r) => r?.startsWith('Person/'));
     throw survivor
-      ? new FhirError('gone', 'IDENTITY_PERSON_MERGED', `Person/${id} was merged into ${survivor}: ask for ${survivor}/$everything`)
+      ? new FhirError('gone', 'IDENTITY_PERSON_MERGED', `Person/${id} was merged into ${survivor}: ask for ${survivor}/${operation}`)
       : new FhirError('gone', 'IDENTITY_PERSON_RETIRED', `Person/${id} is retired: its records now belong to other persons`);
   }
-  const patientIds = (person.link ?? []).flatMap((l) => /^Patient\/([^/]+)$/.exec(l.target.reference ?? '')?.[1] ?? []);
+  return (person.link ?? []).flatMap((l) => /^Patient\/([^/]+)$/.exec(l.target.reference ?? '')?.[1] ?? []);
+}
+
+/** Person/$everything: the person, its linked source Patients and everything in their compartments. */
+export const personEverythingOperation: Interaction = async (req, ctx) => {
+  const [, id] = req.segments as [string, string];
+  const filter = readAccess(req, 'Person', 'r');
+  const options = everythingOptions(req, ctx);
+  const patientIds = await livePersonRecords(req, ctx, id, filter, '$everything');
   return everythingBundle(req, ctx, await ctx.repo.everything(patientIds, options, filter));
 };
