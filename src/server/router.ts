@@ -20,6 +20,7 @@ import { importCsvOperation } from './operations/import-csv.ts';
 import { patientSummaryOperation, personSummaryOperation } from './operations/summary.ts';
 import { matchReviewDecideOperation, matchReviewOperation, personLinkHistoryOperation, personUnlinkOperation } from './operations/identity-review.ts';
 import { importFhirOperation } from './operations/import-fhir.ts';
+import { optOutOperation } from './operations/opt-out.ts';
 import { lexiconUnmappedOperation } from './operations/lexicon-unmapped.ts';
 import { patientMatchOperation } from './operations/patient-match.ts';
 import { quarantineDiscardOperation, quarantineListOperation, quarantineReplayOperation } from './operations/quarantine.ts';
@@ -104,6 +105,7 @@ function route(req: FhirRequest, ctx: FhirContext): Interaction {
   if (s.length === 3 && type === 'Patient' && s[2] === '$access' && m === 'GET') return accessStatusOperation;
   if (s.length === 3 && type === 'Patient' && s[2] === '$claim-access' && m === 'POST') return claimAccessOperation;
   if (s.length === 3 && type === 'Patient' && s[2] === '$consent-to-view' && m === 'POST') return consentToViewOperation;
+  if (s.length === 3 && type === 'Patient' && s[2] === '$opt-out' && (m === 'GET' || m === 'POST')) return optOutOperation;
   if (s.length === 3 && s[2] === '$unlink' && type === 'Person' && m === 'POST') return personUnlinkOperation;
   if (s.length === 3 && type === 'Subscription' && s[2] === '$status' && m === 'GET') return subscriptionStatusOperation;
   if (s.length === 3 && type === 'Subscription' && s[2] === '$events' && m === 'GET') return subscriptionEventsOperation;

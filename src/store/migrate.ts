@@ -7,6 +7,7 @@ import * as m004 from './migrations/004-governance.ts';
 import * as m005 from './migrations/005-audit.ts';
 import * as m006 from './migrations/006-oauth.ts';
 import * as m007 from './migrations/007-events.ts';
+import * as m008 from './migrations/008-launch.ts';
 
 interface Migration {
   version: number;
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: m005.name, sql: m005.sql },
   { version: 6, name: m006.name, sql: m006.sql },
   { version: 7, name: m007.name, sql: m007.sql },
+  { version: 8, name: m008.name, sql: m008.sql },
 ];
 
 /** Brings the schema up to date; safe to call on every start and from several processes. */

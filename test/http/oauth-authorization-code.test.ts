@@ -114,6 +114,7 @@ describe('staff sign-in (CIS2-shaped)', () => {
     const expected: Array<[string, string, string]> = [
       ['ae.doctor', 'R8000', 'RQX'], ['gp', 'R8000', 'F84001'], ['nurse', 'R8001', 'RQX'], ['receptionist', 'R8009', 'RQX'],
       ['privacy.officer', 'R0001', 'RQX'], ['caldicott.guardian', 'R5105', 'E09000012'], ['child.protection', 'R9535', 'E09000012'],
+      ['records.manager', 'R8013', 'RQX'],
     ];
     for (const [username, role, org] of expected) {
       const p = pkce();

@@ -56,7 +56,8 @@ export function App() {
     const Home = homePage(session);
     content = <Home path={path} />;
   } else {
-    const Found = PAGES.find(([pattern]) => pattern.test(path))?.[1];
+    // A citizen's record is their own area; the staff record pages are never theirs, whatever the address.
+    const Found = isCitizen(session.user) && /^\/record\//.test(path) ? CitizenPage : PAGES.find(([pattern]) => pattern.test(path))?.[1];
     content = Found ? <Found path={path} /> : <NotFound />;
   }
   return <Layout session={session}>{content}</Layout>;

@@ -8,11 +8,11 @@ import type { OAuthParams } from './form-params.ts';
 import type { OAuthErrorCode } from './oauth-error.ts';
 import { intersectScopes } from './scope-grant.ts';
 
-/**
- * The request parameters the sign-in form carries back; credentials are not among them. `launch`
- * is accepted and not acted on: there is no EHR launch context to resolve yet.
- */
+/** The request parameters the sign-in form carries back; credentials are not among them. */
 export const AUTHORIZE_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'aud', 'launch'] as const;
+
+/** A launch id is 43 characters; a signed launch link a few hundred (an RS512 signature is 683). */
+const MAX_LAUNCH_LENGTH = 4096;
 
 export interface AuthorizeRequest {
   client: OAuthClient;
@@ -22,6 +22,8 @@ export interface AuthorizeRequest {
   /** The requested scope narrowed to what the client is registered for. */
   scope: string;
   nonce?: string;
+  /** An EHR launch (a launch id or a signed launch link): which person to open, resolved at sign-in. */
+  launch?: string;
   /** The parameters as received, for the sign-in form to send back. */
   fields: Array<[string, string]>;
 }
@@ -64,6 +66,8 @@ export async function checkAuthorizeRequest(params: OAuthParams, clients: Client
   const scope = intersectScopes(requested, client.scope);
   if (!scope) return fail('invalid_scope', 'None of the requested scopes is allowed for this app');
   const nonce = params.get('nonce');
+  const launch = params.get('launch');
+  if (launch !== undefined && launch.length > MAX_LAUNCH_LENGTH) return fail('invalid_request', 'launch is too long');
   const fields = AUTHORIZE_PARAMS.flatMap((name): Array<[string, string]> => (params.has(name) ? [[name, params.get(name)!]] : []));
-  return { ok: true, request: { client, redirectUri, state, codeChallenge: challenge, scope, ...(nonce ? { nonce } : {}), fields } };
+  return { ok: true, request: { client, redirectUri, state, codeChallenge: challenge, scope, ...(nonce ? { nonce } : {}), ...(launch ? { launch } : {}), fields } };
 }

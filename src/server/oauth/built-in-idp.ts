@@ -1,10 +1,10 @@
 // The development identity provider: signs in the demo users (password checked with scrypt), and
 // finds a citizen's record by their NHS number. Replaced by NHS CIS2 in a deployment.
 import { formatNhsNumber } from '../../fhir/nhs-number.ts';
-import { NHS_NUMBER_SYSTEM } from '../../fhir/systems.ts';
 import { type DemoUser, verifyDemoPassword } from '../../governance/demo-users.ts';
 import type { Repository } from '../../store/repository.ts';
 import type { IdentityProvider, SignedInUser, SignInChoice, SignInOutcome } from './identity-provider.ts';
+import { patientWithNhsNumber } from './patient-lookup.ts';
 
 const WRONG_CREDENTIALS = 'The user name or password is not right.';
 
@@ -49,20 +49,10 @@ export class BuiltInIdentityProvider implements IdentityProvider {
     if (!(await verifyDemoPassword(user, password)) || !user) return { ok: false, message: WRONG_CREDENTIALS };
     const signedIn = toSignedIn(user);
     if (user.kind !== 'citizen') return { ok: true, user: signedIn };
-    const patient = await this.patientFor(user.nhsNumber);
+    const patient = await patientWithNhsNumber(this.repo, user.nhsNumber);
     if (!patient) {
       return { ok: false, message: `No record was found for NHS number ${formatNhsNumber(user.nhsNumber)}, so there is nothing to show you yet.` };
     }
     return { ok: true, user: { ...signedIn, patient } };
-  }
-
-  /**
-   * The Patient with this NHS number. Several source records may carry it (a council's and a GP's);
-   * the first is used until citizens see their whole linked person.
-   */
-  private async patientFor(nhsNumber: string): Promise<string | undefined> {
-    const query: Array<[string, string]> = [['identifier', `${NHS_NUMBER_SYSTEM}|${nhsNumber}`], ['_count', '1'], ['_total', 'none']];
-    const result = await this.repo.search(this.repo.parseSearch('Patient', query), { owner: 'sharedcare:oauth' });
-    return result.matches.find((m) => m.mode === 'match')?.resource.id;
   }
 }

@@ -15,9 +15,11 @@ export const SCOPES_SUPPORTED = [
 ];
 
 const CAPABILITIES = [
+  'launch-ehr',
   'launch-standalone',
   'client-public',
   'client-confidential-asymmetric',
+  'context-ehr-patient',
   'context-standalone-patient',
   'sso-openid-connect',
   'permission-patient',

@@ -28,6 +28,12 @@ export class JtiStore {
     return rows.length === 1;
   }
 
+  /** True when the client used this jti and that use has not expired: a check that spends nothing. */
+  async isUsed(clientId: string, jti: string, now: Date): Promise<boolean> {
+    const { rows } = await this.db.query('SELECT 1 FROM oauth_jti WHERE client_id = $1 AND jti = $2 AND expires_at > $3::timestamptz', [clientId, jti, now.toISOString()]);
+    return rows.length > 0;
+  }
+
   private async prune(now: Date): Promise<void> {
     if (now.getTime() - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now.getTime();

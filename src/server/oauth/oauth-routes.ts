@@ -1,13 +1,14 @@
 // The OAuth 2 / OpenID Connect edge: discovery, JWKS, the authorisation endpoint with its sign-in
-// page, the token endpoint and userinfo. Registered in their own Fastify scope so their errors are
-// OAuth JSON (or an HTML page for the browser-facing authorise step), never FHIR OperationOutcomes.
+// page, the token endpoint, userinfo and the EHR launch endpoint. Registered in their own Fastify
+// scope so their errors are OAuth JSON (or an HTML page for the browser-facing authorise step),
+// never FHIR OperationOutcomes.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FhirError } from '../../fhir/errors.ts';
 import { ClientRegistry } from '../../governance/clients.ts';
 import { DEMO_PASSWORD_HINT, DEMO_USERS } from '../../governance/demo-users.ts';
 import { authenticate } from '../auth/tokens.ts';
 import type { Platform } from '../platform.ts';
-import { checkAuthorizeRequest, type AuthorizeRequest } from './authorize.ts';
+import { checkAuthorizeRequest, redirectWith, type AuthorizeRequest } from './authorize.ts';
 import { BuiltInIdentityProvider } from './built-in-idp.ts';
 import { RemoteKeySets } from './client-keys.ts';
 import { CodeStore } from './code-store.ts';
@@ -16,6 +17,9 @@ import { endpointsOf } from './endpoints.ts';
 import { formParams, oauthParams } from './form-params.ts';
 import type { IdentityProvider } from './identity-provider.ts';
 import { JtiStore } from './jti-store.ts';
+import { LaunchContexts } from './launch-context.ts';
+import { createLaunch } from './launch-endpoint.ts';
+import { LaunchStore } from './launch-store.ts';
 import { OAuthError } from './oauth-error.ts';
 import { signIn } from './sign-in.ts';
 import { renderErrorPage, renderSignInPage } from './sign-in-page.ts';
@@ -62,6 +66,8 @@ export async function registerOAuthRoutes(app: FastifyInstance, platform: Platfo
   const jtis = new JtiStore(driver);
   const codes = new CodeStore(driver);
   const remoteKeys = new RemoteKeySets();
+  const launchStore = new LaunchStore(driver);
+  const launches = new LaunchContexts({ store: launchStore, jtis, clients: registry, remoteKeys, repo: platform.repo, driver });
   const idp = options.identityProvider ?? new BuiltInIdentityProvider(config.demoUsers ? DEMO_USERS : [], platform.repo);
   if (!options.identityProvider && config.demoUsers) {
     app.log.warn('Demo users are enabled (password "demo"): for development only. Set SHAREDCARE_DEMO_USERS=false on a live system.');
@@ -91,12 +97,20 @@ export async function registerOAuthRoutes(app: FastifyInstance, platform: Platfo
 
     scope.get('/oauth/authorize', async (req, reply) => {
       const check = await checkAuthorizeRequest(oauthParams(queryPairs(req)), withViewerClient(registry, endpoints(req)), endpoints(req));
-      if (check.ok) return showSignIn(reply, 200, check.request);
-      return 'page' in check ? sendPage(reply, 400, renderErrorPage(check.page)) : reply.code(303).header('location', check.redirect).send();
+      if (!check.ok) return 'page' in check ? sendPage(reply, 400, renderErrorPage(check.page)) : reply.code(303).header('location', check.redirect).send();
+      const { request } = check;
+      // A launch that cannot open a record is explained before anyone types a password.
+      const launch = request.launch ? await launches.check(request.launch, { endpoints: endpoints(req), now: new Date(), requestId: String(req.id) }) : undefined;
+      if (launch && !launch.ok) {
+        const location = redirectWith(request.redirectUri, { error: 'invalid_request', error_description: launch.message, state: request.state });
+        return reply.code(303).header('location', location).send();
+      }
+      return showSignIn(reply, 200, request);
     });
 
     scope.post('/oauth/authorize', { bodyLimit: FORM_BODY_LIMIT }, async (req, reply) => {
-      const result = await signIn({ clients: withViewerClient(registry, endpoints(req)), codes, idp, endpoints: endpoints(req), now: new Date() }, formParams(req.body));
+      const context = { clients: withViewerClient(registry, endpoints(req)), codes, idp, endpoints: endpoints(req), launches, now: new Date(), requestId: String(req.id), network: req.ip };
+      const result = await signIn(context, formParams(req.body));
       if (result.kind === 'redirect') return reply.code(303).header('location', result.location).send();
       if (result.kind === 'page') return sendPage(reply, 400, renderErrorPage(result.message));
       req.log.info({ requestId: req.id }, 'sign-in refused');
@@ -109,6 +123,13 @@ export async function registerOAuthRoutes(app: FastifyInstance, platform: Platfo
       const response = await handleTokenRequest(context, params);
       req.log.info({ requestId: req.id, grant: params.get('grant_type') }, 'token issued');
       return reply.header('pragma', 'no-cache').send(response);
+    });
+
+    scope.post('/oauth/launch', { bodyLimit: FORM_BODY_LIMIT }, async (req, reply) => {
+      const context = { key, clients: registry, store: launchStore, repo: platform.repo, driver, endpoints: endpoints(req), now: new Date(), requestId: String(req.id), network: req.ip };
+      const response = await createLaunch(context, req.headers.authorization, req.body);
+      req.log.info({ requestId: req.id }, 'launch issued');
+      return reply.send(response);
     });
 
     scope.route({

@@ -6,8 +6,11 @@ import { parseScopes, PERMISSIONS, type ResourceScope } from '../../governance/s
 
 /** Scopes a backend system may hold: its own, never a user's or a patient's. */
 export const SYSTEM_POLICY = 'system/*.cruds';
-/** Staff: user-level access; role-based narrowing (national RBAC activities) belongs to governance. */
-export const STAFF_POLICY = 'user/*.cruds openid fhirUser profile nationalrbacaccess selectedrole';
+/**
+ * Staff: user-level access; role-based narrowing (national RBAC activities) belongs to governance.
+ * `launch` when an EHR launch opened the app on a person (sign-in drops it otherwise).
+ */
+export const STAFF_POLICY = 'user/*.cruds openid fhirUser profile nationalrbacaccess selectedrole launch';
 /** Citizens: read and search of their own record, in their patient context. */
 export const CITIZEN_POLICY = 'patient/*.rs openid fhirUser profile launch/patient';
 
