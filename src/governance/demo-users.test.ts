@@ -5,7 +5,7 @@ import { DEMO_USERS, findDemoUser, verifyDemoPassword } from './demo-users.ts';
 describe('DEMO_USERS', () => {
   it('has one member of staff per role the rules care about, and a citizen', () => {
     const roles = DEMO_USERS.flatMap((u) => (u.kind === 'user' ? [`${u.roleCode}@${u.organizationCode}`] : []));
-    expect(roles.sort()).toEqual(['R0001@RQX', 'R5105@E09000012', 'R8000@F84001', 'R8000@RQX', 'R8001@RQX', 'R8009@RQX', 'R8014@E09000012', 'R9535@E09000012']);
+    expect(roles.sort()).toEqual(['R0001@RQX', 'R5105@E09000012', 'R8000@F84001', 'R8000@RQX', 'R8001@RQX', 'R8009@RQX', 'R8013@RQX', 'R8014@E09000012', 'R9535@E09000012']);
     const citizens = DEMO_USERS.filter((u) => u.kind === 'citizen');
     expect(citizens).toHaveLength(1);
     expect(isValidNhsNumber(citizens[0]!.kind === 'citizen' ? citizens[0]!.nhsNumber : '')).toBe(true);

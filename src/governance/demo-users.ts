@@ -54,6 +54,8 @@ export const DEMO_USERS: readonly DemoUser[] = [
   staff('555000000006', 'privacy.officer', 'Alex Novak', 'S8001:G8004:R0001', 'Privacy Officer', HOMERTON),
   staff('555000000007', 'caldicott.guardian', 'Dr Helen Shaw', 'S8001:G8004:R5105', 'Caldicott Guardian', HACKNEY),
   staff('555000000008', 'child.protection', 'Jordan Bell', 'S8000:G8000:R9535', 'Child Protection Worker', HACKNEY),
+  // Reviews the possible matches between records (the identity review queue); S and G parts illustrative.
+  staff('555000000010', 'records.manager', 'Morgan Ellis', 'S8001:G8005:R8013', 'Health Records Manager Access Role', HOMERTON),
   // A person of the demo population (seed 1), registered at the demo GP's practice; test/cli/demo-citizen.test.ts keeps it so.
   { kind: 'citizen', id: '555000000009', username: 'citizen', displayName: 'Marco Hassan', nhsNumber: '9997008340' },
 ];
