@@ -186,6 +186,7 @@ export function filterFor(grant: AccessGrant, type: string, permission: Permissi
     throw new FhirError('forbidden', 'AUTH_PATIENT_CONTEXT', 'patient/ scopes need a patient in the token context');
   }
   if (grant.callerClass === 'operator' && !patientScoped) return undefined;
+  requireCarePlanContribution(grant, type, permission);
   const categories = type === '*' ? readableCategories(grant) : [categoryFor(grant, type)];
   return combine(grant, categories.map((c) => [c, type === '*' ? typesIn(grant, c) : [type]]), permission, patientScoped);
 }
@@ -250,6 +251,19 @@ function readableCategories(grant: AccessGrant): Category[] {
 
 function typesIn(grant: AccessGrant, category: Category): readonly string[] {
   return category === OTHER ? grant.otherTypes : DATA_CATEGORIES[category];
+}
+
+const WRITES: ReadonlySet<Permission> = new Set(['c', 'u', 'd']);
+
+/**
+ * A shared care plan is written whole by the system it came from; signed-in people only add to it,
+ * and only when their role contributes (policy `contributeCarePlan`). Checked before need-to-know,
+ * so a role that may not contribute is told exactly that.
+ */
+function requireCarePlanContribution(grant: AccessGrant, type: string, permission: Permission): void {
+  if (type !== 'CarePlan' || !WRITES.has(permission) || !grant.role) return;
+  if (grant.callerClass === 'user' && grant.role.contributeCarePlan) return;
+  throw new FhirError('forbidden', 'POLICY_CARE_PLAN_CONTRIBUTION', `The ${grant.role.name} may not add to shared care plans in this deployment`);
 }
 
 /** The category of `type` if the caller may see it; 403 otherwise. */

@@ -19,6 +19,8 @@ export interface RolePolicy {
   audit: boolean;
   /** Reviews possible matches between records (the identity review queue). */
   matchReview: boolean;
+  /** May add notes and activities to a person's shared care plan (Lincolnshire: the hospital teams). */
+  contributeCarePlan: boolean;
 }
 
 /** Purposes an agreement covers: direct care, or secondary uses (planning, research). */
@@ -77,18 +79,20 @@ const IG_VIEW: DataCategory[] = ['demographics', 'consent', 'directory', 'termin
 const ADMIN_VIEW: DataCategory[] = ['demographics', 'visits', 'directory', 'terminology'];
 
 function role(code: string, name: string, categories: DataCategory[], options: Partial<Omit<RolePolicy, 'code' | 'name' | 'categories'>> = {}): RolePolicy {
-  return { code, name, categories, selfClaim: false, breakGlass: false, audit: false, matchReview: false, ...options };
+  return { code, name, categories, selfClaim: false, breakGlass: false, audit: false, matchReview: false, contributeCarePlan: false, ...options };
 }
 
 export const DEFAULT_POLICY: PolicyConfig = {
   roles: [
-    role('R8000', 'Clinical Practitioner Access Role', EVERY_CATEGORY, { selfClaim: true, breakGlass: true }),
-    role('R8001', 'Nurse Access Role', EVERY_CATEGORY, { selfClaim: true, breakGlass: true }),
-    role('R8002', 'Nurse Manager Access Role', EVERY_CATEGORY, { selfClaim: true, breakGlass: true }),
-    role('R8003', 'Health Professional Access Role', EVERY_CATEGORY, { selfClaim: true }),
-    role('R8014', 'Social Worker Access Role', SOCIAL_CARE_VIEW, { selfClaim: true }),
+    // Those who care for the person day to day add to their shared care plan; the plan itself stays its source's.
+    role('R8000', 'Clinical Practitioner Access Role', EVERY_CATEGORY, { selfClaim: true, breakGlass: true, contributeCarePlan: true }),
+    role('R8001', 'Nurse Access Role', EVERY_CATEGORY, { selfClaim: true, breakGlass: true, contributeCarePlan: true }),
+    role('R8002', 'Nurse Manager Access Role', EVERY_CATEGORY, { selfClaim: true, breakGlass: true, contributeCarePlan: true }),
+    role('R8003', 'Health Professional Access Role', EVERY_CATEGORY, { selfClaim: true, contributeCarePlan: true }),
+    role('R8014', 'Social Worker Access Role', SOCIAL_CARE_VIEW, { selfClaim: true, contributeCarePlan: true }),
+    // Child protection plans are agreed at conference and kept by the council: this role reads the shared plan only.
     role('R9535', 'Child Protection Worker', SOCIAL_CARE_VIEW, { selfClaim: true }),
-    role('R9605', 'Emergency Duty Social Worker', SOCIAL_CARE_VIEW, { selfClaim: true, breakGlass: true }),
+    role('R9605', 'Emergency Duty Social Worker', SOCIAL_CARE_VIEW, { selfClaim: true, breakGlass: true, contributeCarePlan: true }),
     role('R8008', 'Admin/Clinical Support Access Role', ADMIN_VIEW),
     role('R8009', 'Receptionist Access Role', ADMIN_VIEW),
     role('R8010', 'Clerical Access Role', ['demographics', 'directory', 'terminology']),

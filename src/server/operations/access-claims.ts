@@ -36,6 +36,7 @@ export const accessStatusOperation: Interaction = async (req, ctx) => {
       { name: 'canSelfClaim', valueBoolean: grant.callerClass === 'user' && !!role?.selfClaim },
       { name: 'canBreakGlass', valueBoolean: grant.callerClass === 'user' && !!role?.breakGlass },
       { name: 'consentToViewRequired', valueBoolean: grant.callerClass === 'user' && grant.policy.consent.consentToView },
+      { name: 'canContributeCarePlan', valueBoolean: grant.callerClass === 'user' && !!role?.contributeCarePlan },
       ...(role?.categories ?? []).map((c) => ({ name: 'category', valueCode: c })),
     ]),
     audit: { patients: [`Patient/${id}`] },
