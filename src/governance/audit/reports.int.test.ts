@@ -63,7 +63,7 @@ describe(`audit reports (${DRIVER_NAME})`, () => {
     const before = await runAuditReport(db.driver, 'break-glass', {});
     expect(before.rows).toEqual([{
       seq: '4', recorded: '2026-03-09T09:00:00.000Z', agent: 'gp-2', name: 'Gill Practitioner', role: 'R8000', organization: 'C84001',
-      patient: ['Patient/p1'], reason: 'Collapsed at home', outcome: 'success', review: 'pending',
+      patient: ['Patient/p1'], reason: 'Collapsed at home', interaction: 'read', outcome: 'success', review: 'pending',
     }]);
     await recordAuditReview(db.driver, { seq: '4', reviewer: 'po-1', reviewerName: 'Pat Officer', outcome: 'inappropriate', note: 'No emergency recorded' });
     await recordAuditReview(db.driver, { seq: '4', reviewer: 'po-1', outcome: 'appropriate', note: 'Ambulance record found' });

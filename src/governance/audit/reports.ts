@@ -53,7 +53,7 @@ const WHO = [col('agent', 'string'), col('name', 'string'), col('role', 'code'),
 const COLUMNS: Record<ReportName, readonly ReportColumn[]> = {
   'access-log': [col('seq', 'string'), col('recorded', 'instant'), ...WHO, col('kind', 'code'), col('purpose', 'code'), col('basis', 'code'),
     col('interaction', 'code'), col('outcome', 'code'), col('patient', 'reference')],
-  'break-glass': [col('seq', 'string'), col('recorded', 'instant'), ...WHO, col('patient', 'reference'), col('reason', 'string'), col('outcome', 'code'),
+  'break-glass': [col('seq', 'string'), col('recorded', 'instant'), ...WHO, col('patient', 'reference'), col('reason', 'string'), col('interaction', 'code'), col('outcome', 'code'),
     col('review', 'code'), col('reviewer', 'string'), col('reviewNote', 'string'), col('reviewedAt', 'instant')],
   'self-claim': [],
   'consent-refusals': [col('seq', 'string'), col('recorded', 'instant'), ...WHO, col('patient', 'reference'), col('reason', 'string'), col('outcome', 'code')],
@@ -148,6 +148,9 @@ function who(row: EventRow): ReportRow {
   };
 }
 
+/** What was done: an operation as `$name`, otherwise the REST interaction (read, search-type…). */
+const interactionOf = (row: EventRow): string => (row.operation ? `$${row.operation}` : row.subtype);
+
 const base = (row: EventRow): ReportRow => ({ seq: String(row.seq), recorded: toInstant(row.recorded), ...who(row) });
 
 async function accessLog(q: Queryable, options: ReportOptions): Promise<AuditReport> {
@@ -165,7 +168,7 @@ async function accessLog(q: Queryable, options: ReportOptions): Promise<AuditRep
       kind: row.agent_kind,
       purpose: row.purpose,
       ...(row.basis ? { basis: row.basis } : {}),
-      interaction: row.operation ? `$${row.operation}` : row.subtype,
+      interaction: interactionOf(row),
       outcome: OUTCOME_NAMES[row.outcome] ?? row.outcome,
       // Only the person's own records: the same search may have returned other people.
       patient: row.patients.filter((p) => asked.has(p)),
@@ -188,6 +191,8 @@ async function claims(q: Queryable, name: 'break-glass' | 'self-claim', options:
       ...base(row),
       patient: row.patients,
       ...(row.reason ? { reason: row.reason } : {}),
+      // The claim itself ($claim-access) and each access made under it are rows of their own.
+      interaction: interactionOf(row),
       outcome: OUTCOME_NAMES[row.outcome] ?? row.outcome,
       review: row.review_outcome ?? 'pending',
       ...(row.reviewer ? { reviewer: row.reviewer_name ? `${row.reviewer_name} (${row.reviewer})` : row.reviewer } : {}),

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Loading, Problem } from '../../components/problem.tsx';
 import { followLink, useLocation } from '../../lib/router.ts';
 import type { AuditRow } from './audit-report.ts';
-import { agentName, outcomeOf, roleName } from './audit-words.ts';
+import { agentName, interactionWords, outcomeOf, roleName } from './audit-words.ts';
 import { type Names, organisationText, peopleText } from './directory-names.ts';
 import { formatDateTime } from './display-formats.ts';
 import { usePagedReport } from './paged-report.ts';
@@ -56,6 +56,7 @@ function ClaimCard({ row, kind, names, onReviewed }: { row: AuditRow; kind: Clai
           <SummaryRow label="Whose record">{peopleText(names, row.patients)}</SummaryRow>
           <SummaryRow label="When"><time dateTime={row.recorded}>{when}</time></SummaryRow>
           <SummaryRow label="Role and organisation">{[roleName(row.role), organisationText(names, row.organization)].filter(Boolean).join(', ') || 'Not recorded'}</SummaryRow>
+          <SummaryRow label="What was done">{interactionWords(row.interaction)}</SummaryRow>
           <SummaryRow label="Reason recorded">{row.reason ?? 'None given'}</SummaryRow>
           <SummaryRow label="Outcome"><strong className={`nhsuk-tag ${outcome.tag}`}>{outcome.text}</strong></SummaryRow>
           <SummaryRow label="Review"><ReviewState row={row} /></SummaryRow>
