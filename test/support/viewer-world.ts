@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { loadDemoPopulation } from '../../src/cli/demo-population.ts';
 import { DEMO_SEED } from '../../src/cli/serve-command.ts';
+import type { Config } from '../../src/server/config.ts';
 import { startTestPlatform, type TestPlatform } from './test-platform.ts';
 
 /** The viewer build the tests serve: `npm test` builds web/dist first; SHAREDCARE_VIEWER_DIR points elsewhere. */
@@ -19,9 +20,10 @@ export interface ViewerWorld {
   close(): Promise<void>;
 }
 
-export async function startViewerWorld(options: { people?: number } = {}): Promise<ViewerWorld> {
+/** `config` overrides the deployment's settings, e.g. a `policyFile` that turns on consent to view. */
+export async function startViewerWorld(options: { people?: number; config?: Partial<Config> } = {}): Promise<ViewerWorld> {
   if (!existsSync(join(VIEWER_DIR, 'index.html'))) throw new Error(`No built viewer in ${VIEWER_DIR}: run npm run build:web`);
-  const t = await startTestPlatform({ baseUrl: undefined, viewerDir: VIEWER_DIR });
+  const t = await startTestPlatform({ baseUrl: undefined, viewerDir: VIEWER_DIR, ...options.config });
   await loadDemoPopulation(t.platform.fhir, { people: options.people ?? 60, seed: DEMO_SEED });
   const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
   return {
