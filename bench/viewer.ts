@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { loadDemoPopulation } from '../src/cli/demo-population.ts';
-import { DEMO_SEED } from '../src/cli/serve-command.ts';
+import { DEMO_SEED, demoPopulation } from '../src/cli/serve-command.ts';
 import { DEMO_USERS } from '../src/governance/demo-users.ts';
 import { issueToken } from '../src/server/auth/tokens.ts';
 import { buildHttpServer } from '../src/server/http/http-server.ts';
@@ -53,7 +53,7 @@ export async function runViewer(options: { driver: DriverName; people: number; i
   const { platform } = db;
   let browser: Browser | undefined;
   try {
-    await loadDemoPopulation(platform.fhir, { people: options.people, seed: DEMO_SEED });
+    await loadDemoPopulation(platform.fhir, demoPopulation(options.people));
     const heaviest = await platform.driver.query<{ id: string; resources: string }>(
       `SELECT p.id, c.resources FROM (SELECT person_key, count(*) AS resources FROM resource WHERE person_key IS NOT NULL AND NOT deleted
          GROUP BY person_key ORDER BY 2 DESC LIMIT 1) c JOIN resource p ON p.person_key = c.person_key AND p.type = 'Patient' LIMIT 1`);
@@ -80,7 +80,7 @@ export async function runViewer(options: { driver: DriverName; people: number; i
     await app.close();
     return {
       benchmark: 'viewer', driver: options.driver, database: db.version,
-      method: `Demo population of ${options.people} people (seed ${DEMO_SEED}); the person with the most resources; the demo GP signed in (after a self-claim) in Debian headless Chromium ` +
+      method: `Demo population of ${options.people} people (seed ${DEMO_SEED}, ${demoPopulation(options.people).heavyPeople} of them with long records); the person with the most resources; the demo GP signed in (after a self-claim) in Debian headless Chromium ` +
         `at 1024×768 on the same machine as the server. Each sample: page.goto(record URL) until the record page sets data-ready="true" (the $access decision, the consolidated $summary and the CP-IS check ` +
         `all answered and rendered). firstLoadMs is the first navigation after sign-in (assets not yet cached); then ${WARMUP} unmeasured navigations, then ${options.iterations} measured ones. ` +
         'Bundle: every JS and CSS file of web/dist/assets, raw and gzip -9.',

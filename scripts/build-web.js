@@ -29,5 +29,5 @@ const sources = Math.max(newestUnder(join(web, 'src')), ...['index.html', 'vite.
 if (!args.includes('--force') && builtAt() > sources) process.exit(0);
 process.stdout.write(`Building the viewer into ${out}…\n`);
 const vite = join(web, '..', 'node_modules', '.bin', 'vite');
-const result = spawnSync(vite, ['build', web, '--outDir', out, '--logLevel', 'warn'], { stdio: 'inherit' });
+const result = spawnSync(vite, ['build', web, '--outDir', out, '--logLevel', 'error'], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -10,7 +10,7 @@ import {
 } from '../fhir/systems.ts';
 import { PdsPopulation, type PdsRecord } from '../identity/pds/pds-population.ts';
 import { V3_CONFIDENTIALITY_SYSTEM } from '../identity/pds/spine-codes.ts';
-import { generatePopulation } from './generate/generate-population.ts';
+import { generatePopulation, type GenerateOptions } from './generate/generate-population.ts';
 import { NhsNumberSequence } from './generate/nhs-number-sequence.ts';
 import { Random } from './generate/random.ts';
 
@@ -31,7 +31,7 @@ const SPECIAL_SHARE = 0.01;
 const STREAM = 7301;
 
 /** The spine for the population `generate --people N --seed S` (and the demo) creates. Deterministic. */
-export function buildStandinPopulation(options: { people: number; seed: number }): StandinPopulation {
+export function buildStandinPopulation(options: GenerateOptions): StandinPopulation {
   const odsOf = new Map<string, string>();
   const people: Array<{ source: Patient | RelatedPerson; index?: number }> = [];
   let index = -1;

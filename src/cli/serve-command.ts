@@ -9,9 +9,18 @@ import { loadConfig, type Config } from '../server/config.ts';
 import { buildHttpServer } from '../server/http/http-server.ts';
 import { createPlatform } from '../server/platform.ts';
 import { hasAnyPatient, loadDemoPopulation } from './demo-population.ts';
+import type { GenerateOptions } from './generate/generate-population.ts';
 import { buildStandinPopulation } from './pds-standin-population.ts';
 
 export const DEMO_SEED = 1;
+
+/**
+ * The demo population: `people` of seed 1, one in forty with a long, busy record (~300 resources),
+ * so the viewer is tried on records as full as real ones. The PDS stand-in's spine is the same people.
+ */
+export function demoPopulation(people: number): GenerateOptions {
+  return { people, seed: DEMO_SEED, heavyPeople: Math.floor(people / 40) };
+}
 
 export const SERVE_HELP = `sharedcare serve [options]
 
@@ -69,7 +78,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
   if (config.demo && !(await hasAnyPatient(platform.fhir))) {
     const started = Date.now();
     process.stdout.write(`Loading a synthetic demo population of ${config.demoPeople} people…\n`);
-    const loaded = await loadDemoPopulation(platform.fhir, { people: config.demoPeople, seed: DEMO_SEED });
+    const loaded = await loadDemoPopulation(platform.fhir, demoPopulation(config.demoPeople));
     process.stdout.write(`Loaded ${loaded.resources} resources from FHIR Bundles, ${loaded.csvRows} council CSV rows and ` +
       `${loaded.hl7Messages} hospital ADT messages in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
       `(${loaded.quarantined} bad on purpose, now in the quarantine: sharedcare quarantine list); ` +
@@ -77,7 +86,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
   }
   const app = await buildHttpServer(platform);
   // The stand-in's spine is the demo population (same size and seed), so tracing the demo finds its people.
-  const spine = values['pds-standin'] ? buildStandinPopulation({ people: config.demoPeople, seed: DEMO_SEED }) : undefined;
+  const spine = values['pds-standin'] ? buildStandinPopulation(demoPopulation(config.demoPeople)) : undefined;
   if (spine) await mountPdsStandin(app, spine.population);
   const address = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`sharedcare is running on ${address} (FHIR R4 at ${address}/fhir, database: ${platform.driver.name})\n`);

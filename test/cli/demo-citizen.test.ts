@@ -2,7 +2,7 @@
 // holds a Patient with the demo citizen's NHS number.
 import { describe, expect, it } from 'vitest';
 import { generatePopulation } from '../../src/cli/generate/generate-population.ts';
-import { DEMO_SEED } from '../../src/cli/serve-command.ts';
+import { demoPopulation } from '../../src/cli/serve-command.ts';
 import { DEFAULT_CONFIG } from '../../src/server/config.ts';
 import { DEMO_USERS } from '../../src/governance/demo-users.ts';
 import { NHS_NUMBER_SYSTEM } from '../../src/fhir/systems.ts';
@@ -13,7 +13,7 @@ describe('the demo citizen', () => {
     expect(citizen?.kind).toBe('citizen');
     const nhs = citizen!.kind === 'citizen' ? citizen!.nhsNumber : '';
     const numbers = new Set<string>();
-    for (const bundle of generatePopulation({ people: DEFAULT_CONFIG.demoPeople, seed: DEMO_SEED })) {
+    for (const bundle of generatePopulation(demoPopulation(DEFAULT_CONFIG.demoPeople))) {
       for (const entry of bundle.entry ?? []) {
         const r = entry.resource as { resourceType?: string; identifier?: Array<{ system?: string; value?: string }> } | undefined;
         if (r?.resourceType !== 'Patient') continue;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { loadDemoPopulation } from '../../src/cli/demo-population.ts';
-import { DEMO_SEED } from '../../src/cli/serve-command.ts';
+import { demoPopulation } from '../../src/cli/serve-command.ts';
 import type { Config } from '../../src/server/config.ts';
 import { startTestPlatform, type TestPlatform } from './test-platform.ts';
 
@@ -24,7 +24,7 @@ export interface ViewerWorld {
 export async function startViewerWorld(options: { people?: number; config?: Partial<Config> } = {}): Promise<ViewerWorld> {
   if (!existsSync(join(VIEWER_DIR, 'index.html'))) throw new Error(`No built viewer in ${VIEWER_DIR}: run npm run build:web`);
   const t = await startTestPlatform({ baseUrl: undefined, viewerDir: VIEWER_DIR, ...options.config });
-  await loadDemoPopulation(t.platform.fhir, { people: options.people ?? 60, seed: DEMO_SEED });
+  await loadDemoPopulation(t.platform.fhir, demoPopulation(options.people ?? 60));
   const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     t,
