@@ -10,6 +10,7 @@ import { currentSession } from '../../lib/session.ts';
 import { useLoad } from '../../lib/use-fhir.ts';
 import { TaskCard } from './task-card.tsx';
 import { firstPage, hasMore, readPages, rowsOf, teamOf, type Inbox, type Team, type TaskFilter } from './team-tasks.ts';
+import { SuccessBanner } from '../../components/success-banner.tsx';
 
 export function InboxPage(_props: { path: string }) {
   const user = currentSession()!.user;
@@ -65,16 +66,7 @@ function TeamTasks({ team, filter, signedBy }: { team: Team; filter: TaskFilter;
   return (
     <>
       <p className="nhsuk-lede-text">Notices for {team.name} and its teams: hospital admissions and discharges, Care Act notices and CP-IS alerts.</p>
-      {saved && (
-        <div className="nhsuk-notification-banner nhsuk-notification-banner--success" role="alert" aria-labelledby="saved-title" tabIndex={-1} ref={banner}>
-          <div className="nhsuk-notification-banner__header">
-            <h2 className="nhsuk-notification-banner__title" id="saved-title">Success</h2>
-          </div>
-          <div className="nhsuk-notification-banner__content">
-            <p className="nhsuk-notification-banner__heading">{saved}</p>
-          </div>
-        </div>
-      )}
+      {saved && <SuccessBanner id="saved-title" message={saved} ref={banner} />}
       <nav className="sc-filter" aria-label="Which tasks">
         <ul className="nhsuk-list sc-filter__list">
           <FilterLink to="open" current={filter} label="Open tasks" />

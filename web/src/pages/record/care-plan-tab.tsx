@@ -7,6 +7,7 @@ import { useLoad } from '../../lib/use-fhir.ts';
 import { CarePlanCard } from '../care-plan/care-plan-card.tsx';
 import { contributorOf, loadCarePlans, type CarePlans, type Contributor } from '../care-plan/care-plans.ts';
 import { ContributeForm } from '../care-plan/contribute-form.tsx';
+import { SuccessBanner } from '../../components/success-banner.tsx';
 
 const OPEN_PLAN = new Set(['draft', 'active', 'on-hold']);
 
@@ -24,16 +25,7 @@ export function CarePlanTab({ patientIds }: { patientIds: string[] }) {
   return (
     <>
       <h2>Care plans</h2>
-      {saved && loaded.state === 'ready' && (
-        <div className="nhsuk-notification-banner nhsuk-notification-banner--success" role="alert" aria-labelledby="care-plan-saved" tabIndex={-1} ref={banner}>
-          <div className="nhsuk-notification-banner__header">
-            <h3 className="nhsuk-notification-banner__title" id="care-plan-saved">Success</h3>
-          </div>
-          <div className="nhsuk-notification-banner__content">
-            <p className="nhsuk-notification-banner__heading">{saved}</p>
-          </div>
-        </div>
-      )}
+      {saved && loaded.state === 'ready' && <SuccessBanner id="care-plan-saved" message={saved} heading="h3" ref={banner} />}
       {loaded.state === 'loading' && <Loading what="care plans" />}
       {loaded.state === 'failed' && <Problem error={loaded.error} />}
       {loaded.state === 'ready' && <Plans data={loaded.data[0]} organisation={loaded.data[1]} userName={user?.name ?? ''}
