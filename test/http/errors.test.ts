@@ -108,6 +108,7 @@ describe('paths and methods', () => {
     expectOutcome(await t.request('GET', '/fhir/Patient/1/_history/1/extra'), 404);
     expectOutcome(await t.request('GET', '/fhir/Patient/$nonsense'), 404);
     expectOutcome(await t.request('GET', '/nothing-here'), 404);
+    expectOutcome(await t.request('GET', '/nothing-here', { headers: { accept: 'application/fhir+json' } }), 404);
   });
 
   it('a method the path does not support → 405', async () => {

@@ -97,7 +97,9 @@ export async function buildHttpServer(platform: Platform): Promise<FastifyInstan
   const viewer = await registerViewer(app, config.viewerDir);
   app.setNotFoundHandler(async (req, reply) => {
     const path = req.url.split('?')[0]!;
-    if (req.method === 'GET' && (await viewer.sendPage(path, reply))) return reply;
+    // Browsers navigating get the app, which routes the path; API clients get an OperationOutcome.
+    const navigating = req.method === 'GET' && /\btext\/html\b/.test(req.headers.accept ?? '');
+    if (navigating && (await viewer.sendPage(path, reply))) return reply;
     return sendOutcome(reply, new FhirError('not-found', 'HTTP_NOT_FOUND', 'Nothing is served at this path'), String(req.id), req.log);
   });
 
