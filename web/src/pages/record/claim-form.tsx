@@ -1,10 +1,11 @@
 // Claiming access to a person's record: a self-claimed legitimate relationship, or emergency access
 // (break glass) where the role allows it, always with a reason the privacy officer will review.
 // POST Patient/{id}/$claim-access; see docs/governance/policy.md#self-claim-and-break-glass
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Problem } from '../../components/problem.tsx';
 import { fhir, FhirProblem, parameters } from '../../lib/fhir.ts';
 import { ErrorMessage, ErrorSummary, describedBy, errorFor, type FieldError } from './error-summary.tsx';
+import { useFormSubmission } from './use-form-submission.ts';
 
 export type ClaimKind = 'self-claim' | 'break-glass';
 const MIN_REASON = 10;
@@ -32,38 +33,22 @@ function check(kind: ClaimKind | undefined, reason: string): FieldError[] {
 export function ClaimForm({ patientId, kinds, onClaimed }: { patientId: string; kinds: readonly ClaimKind[]; onClaimed: () => void }) {
   const [kind, setKind] = useState<ClaimKind>();
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [failure, setFailure] = useState<Error>();
-  const [sending, setSending] = useState(false);
-  const summary = useRef<HTMLDivElement>(null);
+  const { errors, failure, sending, summary, submit } = useFormSubmission();
 
-  async function submit(event: FormEvent) {
+  const send = (event: FormEvent) => {
     event.preventDefault();
-    const found = check(kind, reason);
-    setErrors(found);
-    setFailure(undefined);
-    if (found.length > 0) {
-      requestAnimationFrame(() => summary.current?.focus());
-      return;
-    }
-    setSending(true);
-    try {
+    void submit(check(kind, reason), async () => {
       await fhir(`Patient/${encodeURIComponent(patientId)}/$claim-access`, { method: 'POST', body: parameters({ kind, reason: reason.trim() }) });
       onClaimed();
-    } catch (err) {
+    }, (err) =>
       // The server's own check of the reason reads as a field error, anything else as a problem.
-      if (err instanceof FhirProblem && err.code === 'POLICY_CLAIM_REASON') setErrors([{ field: 'claim-reason', message: err.message }]);
-      else setFailure(err as Error);
-      requestAnimationFrame(() => summary.current?.focus());
-    } finally {
-      setSending(false);
-    }
-  }
+      (err instanceof FhirProblem && err.code === 'POLICY_CLAIM_REASON' ? [{ field: 'claim-reason', message: err.message }] : undefined));
+  };
 
   const kindError = errorFor(errors, 'claim-kind-1');
   const reasonError = errorFor(errors, 'claim-reason');
   return (
-    <form noValidate onSubmit={(e) => void submit(e)}>
+    <form noValidate onSubmit={send}>
       <ErrorSummary errors={errors} ref={summary} />
       {failure && <Problem error={failure} title="Your claim was not recorded" />}
       <div className={`nhsuk-form-group${kindError ? ' nhsuk-form-group--error' : ''}`}>

@@ -1,10 +1,11 @@
 // Consent to view (Hackney): the person is asked before each viewing session and their answer is
 // recorded, yes or no, with an optional note; a "no" is kept and reported to the IG lead.
 // POST Patient/{id}/$consent-to-view; see docs/governance/policy.md#consent-and-opt-outs
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Problem } from '../../components/problem.tsx';
 import { fhir, parameters } from '../../lib/fhir.ts';
 import { ErrorMessage, ErrorSummary, describedBy, errorFor, type FieldError } from './error-summary.tsx';
+import { useFormSubmission } from './use-form-submission.ts';
 
 export type ConsentAnswer = 'given' | 'refused';
 
@@ -16,36 +17,20 @@ const ANSWERS: Array<[ConsentAnswer, string]> = [
 export function ConsentForm({ patientId, name, onAnswered }: { patientId: string; name: string; onAnswered: (answer: ConsentAnswer) => void }) {
   const [answer, setAnswer] = useState<ConsentAnswer>();
   const [note, setNote] = useState('');
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [failure, setFailure] = useState<Error>();
-  const [sending, setSending] = useState(false);
-  const summary = useRef<HTMLDivElement>(null);
+  const { errors, failure, sending, summary, submit } = useFormSubmission();
 
-  async function submit(event: FormEvent) {
+  const send = (event: FormEvent) => {
     event.preventDefault();
     const found: FieldError[] = answer ? [] : [{ field: 'consent-answer-1', message: `Select whether ${name} agrees` }];
-    setErrors(found);
-    setFailure(undefined);
-    if (!answer) {
-      requestAnimationFrame(() => summary.current?.focus());
-      return;
-    }
-    setSending(true);
-    try {
-      await fhir(`Patient/${encodeURIComponent(patientId)}/$consent-to-view`, {
-        method: 'POST', body: parameters({ answer, note: note.trim() || undefined }),
-      });
-      onAnswered(answer);
-    } catch (err) {
-      setFailure(err as Error);
-    } finally {
-      setSending(false);
-    }
-  }
+    void submit(found, async () => {
+      await fhir(`Patient/${encodeURIComponent(patientId)}/$consent-to-view`, { method: 'POST', body: parameters({ answer, note: note.trim() || undefined }) });
+      onAnswered(answer!);
+    });
+  };
 
   const answerError = errorFor(errors, 'consent-answer-1');
   return (
-    <form noValidate onSubmit={(e) => void submit(e)}>
+    <form noValidate onSubmit={send}>
       <ErrorSummary errors={errors} ref={summary} />
       {failure && <Problem error={failure} title="Their answer was not recorded" />}
       <div className={`nhsuk-form-group${answerError ? ' nhsuk-form-group--error' : ''}`}>
