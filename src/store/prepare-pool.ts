@@ -26,6 +26,7 @@ export class PreparePool {
       const worker = new Worker(BOOTSTRAP, { eval: true, type: 'module' } as ConstructorParameters<typeof Worker>[1]);
       worker.on('message', (reply: PrepareReply) => this.settle(reply));
       worker.on('error', (err) => this.failAll(err));
+      // Idle workers must not keep a finished process alive; busy ones must (see track()).
       worker.unref();
       this.workers.push(worker);
     }
@@ -35,10 +36,22 @@ export class PreparePool {
     return this.workers.length;
   }
 
+  /**
+   * Holds the process open while any work is out: with the embedded database nothing else may be
+   * keeping the event loop alive, and a command awaiting a write would otherwise just end, exit 0.
+   */
+  private track(): void {
+    for (const worker of this.workers) {
+      if (this.pending.size > 0) worker.ref();
+      else worker.unref();
+    }
+  }
+
   private settle(reply: PrepareReply): void {
     const waiter = this.pending.get(reply.id);
     if (!waiter) return;
     this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.track();
     if (reply.results) waiter.resolve(reply.results);
     else waiter.reject(new Error(reply.error ?? 'prepare worker failed'));
   }
@@ -46,6 +59,7 @@ export class PreparePool {
   private failAll(err: Error): void {
     for (const waiter of this.pending.values()) waiter.reject(err);
     this.pending.clear();
+    this.track();
   }
 
   private send(resources: Resource[]): Promise<PrepareResult[]> {
@@ -53,6 +67,7 @@ export class PreparePool {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) this.track();
       worker.postMessage({ id, resources } satisfies PrepareRequest);
     });
   }
