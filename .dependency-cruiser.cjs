@@ -25,6 +25,8 @@ const forbidden = order.map((module) => {
 module.exports = {
   forbidden: [
     ...forbidden,
+    // The viewer runs in the browser: of the server's code it may share only the vocabulary (fhir/).
+    { name: 'web-imports-fhir-only', comment: 'web/ may import only src/fhir (pure vocabulary)', severity: 'error', from: { path: '^web/' }, to: { path: '^src/(?!fhir/)' } },
     { name: 'no-test-code-in-src', severity: 'error', from: { path: '^src/', pathNot: '\\.test\\.ts$' }, to: { path: '^test/' } },
   ],
   options: {

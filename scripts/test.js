@@ -34,7 +34,7 @@ function runSuite(title, env) {
 step('type-check', bin('tsc'), ['--noEmit']);
 step('type-check the viewer', bin('tsc'), ['-p', 'web']);
 step('build the viewer', process.execPath, [join('scripts', 'build-web.js')]);
-step('module dependency rules', bin('depcruise'), ['src', '--config', '.dependency-cruiser.cjs']);
+step('module dependency rules', bin('depcruise'), ['src', 'web/src', '--config', '.dependency-cruiser.cjs']);
 const { TEST_DATABASE_URL, ...withoutPg } = process.env;
 runSuite('tests on PGlite (embedded)', { ...withoutPg, TEST_DATABASE_URL: '' });
 if (TEST_DATABASE_URL) runSuite(`tests on PostgreSQL`, { TEST_DATABASE_URL });

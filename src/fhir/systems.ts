@@ -15,6 +15,17 @@ export const NHS_NUMBER_VERIFICATION_SYSTEM_ENGLAND =
 /** The system PDS returns; accepted alongside the England one. */
 export const NHS_NUMBER_VERIFICATION_SYSTEM =
   'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatus';
+/** NHS number verification status (UKCore-NHSNumberVerificationStatusEngland; HL7 UK table 0445 in PID-32). */
+export const NHS_NUMBER_VERIFICATION_STATUSES: Readonly<Record<string, string>> = {
+  '01': 'Number present and verified',
+  '02': 'Number present but not traced',
+  '03': 'Trace required',
+  '04': 'Trace attempted - No match or multiple match found',
+  '05': 'Trace needs to be resolved - (NHS Number or patient detail conflict)',
+  '06': 'Trace in progress',
+  '07': 'Number not present and trace not required',
+  '08': 'Trace postponed (baby under six weeks old)',
+};
 export const ETHNIC_CATEGORY_EXTENSION =
   'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory';
 export const ETHNIC_CATEGORY_SYSTEM = 'https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland';
@@ -45,6 +56,11 @@ export const MATCH_GRADE_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/ma
 export const GMC_NUMBER_SYSTEM = 'https://fhir.hl7.org.uk/Id/gmc-number';
 /** ONS GSS code of a local authority, e.g. E10000024 Nottinghamshire. */
 export const ONS_GSS_CODE_SYSTEM = 'http://statistics.data.gov.uk/id/statistical-geography';
+
+/** The identifier system of an organisation code in a token: a council's ONS GSS code (E09000012) or an ODS code. */
+export function organizationCodeSystem(code: string): string {
+  return /^[ENSW]\d{8}$/.test(code) ? ONS_GSS_CODE_SYSTEM : ODS_ORGANIZATION_SYSTEM;
+}
 export const V3_ROLE_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-RoleCode';
 export const V3_ACT_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 export const ORGANIZATION_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/organization-type';

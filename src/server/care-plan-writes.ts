@@ -4,7 +4,7 @@
 // when, whatever the client said. Who may contribute at all is the policy's (contributeCarePlan).
 import type { Annotation, CarePlan, CarePlanActivity, Organization, Reference } from '@medplum/fhirtypes';
 import { FhirError } from '../fhir/errors.ts';
-import { ODS_ORGANIZATION_SYSTEM, ONS_GSS_CODE_SYSTEM } from '../fhir/systems.ts';
+import { organizationCodeSystem } from '../fhir/systems.ts';
 import type { Principal } from '../governance/principal.ts';
 import type { FhirContext, FhirRequest } from './fhir-request.ts';
 import { access, grantOf, parseETag } from './rest-semantics.ts';
@@ -80,7 +80,7 @@ function signActivity(activity: CarePlanActivity, signed: Annotation, organisati
 async function organisationOf(ctx: FhirContext, principal: Principal): Promise<Reference<Organization> & { display: string }> {
   const code = principal.organization;
   if (!code) return { display: 'organisation not given' };
-  const system = /^[ENSW]\d{8}$/.test(code) ? ONS_GSS_CODE_SYSTEM : ODS_ORGANIZATION_SYSTEM;
+  const system = organizationCodeSystem(code);
   const query: Array<[string, string]> = [['identifier', `${system}|${code}`], ['_count', '1']];
   const found = await ctx.repo.search(ctx.repo.parseSearch('Organization', query), { owner: 'care-plan-contribution', query });
   const name = (found.matches[0]?.resource as { name?: string } | undefined)?.name;

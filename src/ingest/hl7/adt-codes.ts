@@ -105,18 +105,6 @@ export const ETHNIC_CATEGORIES: Readonly<Record<string, string>> = {
   R: 'Other Ethnic Groups - Chinese', S: 'Other Ethnic Groups - Any other ethnic group', Z: 'Not stated', '99': 'Not known',
 };
 
-/** NHS NUMBER STATUS INDICATOR CODE, sent in PID-32 as NSTS01…NSTS08 (HL7 UK table 0445). */
-export const NHS_NUMBER_STATUSES: Readonly<Record<string, string>> = {
-  '01': 'Number present and verified',
-  '02': 'Number present but not traced',
-  '03': 'Trace required',
-  '04': 'Trace attempted - No match or multiple match found',
-  '05': 'Trace needs to be resolved - (NHS Number or patient detail conflict)',
-  '06': 'Trace in progress',
-  '07': 'Number not present and trace not required',
-  '08': 'Trace postponed (baby under six weeks old)',
-};
-
 /** HL7 v2 table 0001 administrative sex → FHIR gender. */
 export const SEXES: Readonly<Record<string, 'male' | 'female' | 'other' | 'unknown'>> = {
   M: 'male', F: 'female', O: 'other', A: 'other', U: 'unknown', N: 'unknown',

@@ -13,9 +13,10 @@ import {
   NHS_NUMBER_VERIFICATION_SYSTEM_ENGLAND,
   ODS_ORGANIZATION_SYSTEM,
   UK_CORE_PATIENT_PROFILE,
+  NHS_NUMBER_VERIFICATION_STATUSES,
 } from '../../fhir/systems.ts';
 import { sourceIdentifier } from '../provenance.ts';
-import { ADDRESS_USES, ETHNIC_CATEGORIES, NAME_USES, NHS_NUMBER_STATUSES, SEXES } from './adt-codes.ts';
+import { ADDRESS_USES, ETHNIC_CATEGORIES, NAME_USES, SEXES } from './adt-codes.ts';
 import { hl7Invalid } from './hl7-errors.ts';
 import { hl7Date, hl7DateTime, present, repetitionCount, value } from './hl7-fields.ts';
 
@@ -89,7 +90,7 @@ function nhsNumberIdentifier(pid: Hl7Segment): Identifier | undefined {
       value: digits,
       extension: [{
         url: NHS_NUMBER_VERIFICATION_EXTENSION,
-        valueCodeableConcept: { coding: [{ system: NHS_NUMBER_VERIFICATION_SYSTEM_ENGLAND, code: status, display: NHS_NUMBER_STATUSES[status] }] },
+        valueCodeableConcept: { coding: [{ system: NHS_NUMBER_VERIFICATION_SYSTEM_ENGLAND, code: status, display: NHS_NUMBER_VERIFICATION_STATUSES[status] }] },
       }],
     };
   }
@@ -100,7 +101,7 @@ function nhsNumberIdentifier(pid: Hl7Segment): Identifier | undefined {
 function verificationStatus(pid: Hl7Segment): string {
   for (let rep = 0; rep < repetitionCount(pid, 32); rep++) {
     const code = value(pid, 32, 1, rep).toUpperCase().replace(/^NSTS/, '');
-    if (NHS_NUMBER_STATUSES[code]) return code;
+    if (NHS_NUMBER_VERIFICATION_STATUSES[code]) return code;
   }
   return DEFAULT_NHS_NUMBER_STATUS;
 }

@@ -8,6 +8,7 @@ import { conceptText, dateInWords } from '../record/person-format.ts';
 import { sourceName } from '../record/source-name.ts';
 import { timeInWords } from '../inbox/when.ts';
 import { nameOf } from './care-plans.ts';
+import { SOURCE_SYSTEM_PREFIX } from '../../../../src/fhir/systems.ts';
 
 const PLAN_STATUS: Readonly<Record<string, string>> = {
   draft: 'Draft', active: 'Active', 'on-hold': 'On hold', revoked: 'Ended early', completed: 'Completed', 'entered-in-error': 'Entered in error', unknown: 'Status not known',
@@ -21,7 +22,7 @@ const ACTIVITY_STATUS: Readonly<Record<string, string>> = {
 
 /** "Hackney social care (Mosaic), updated 6 May 2026". */
 export function sourceLine(resource: Resource): string {
-  const source = sourceName(resource.meta?.source?.replace(/^urn:sharedcare:source:/, ''));
+  const source = sourceName(resource.meta?.source?.replace(SOURCE_SYSTEM_PREFIX, ''));
   return resource.meta?.lastUpdated ? `${source}, updated ${dateInWords(resource.meta.lastUpdated)}` : source;
 }
 

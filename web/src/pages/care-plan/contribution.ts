@@ -5,16 +5,15 @@
 import type { CarePlan } from '@medplum/fhirtypes';
 import { fhir } from '../../lib/fhir.ts';
 import type { Contributor } from './care-plans.ts';
+import { organizationCodeSystem } from '../../../../src/fhir/systems.ts';
 
 export type ContributionKind = 'note' | 'activity';
 
-const GSS_SYSTEM = 'http://statistics.data.gov.uk/id/statistical-geography';
-const ODS_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
 
 export function withContribution(plan: CarePlan, kind: ContributionKind, text: string, by: { name: string; organisation: Contributor }, now = new Date()): CarePlan {
   const signed = { authorString: `${by.name}, ${by.organisation.name}`, time: now.toISOString() };
   if (kind === 'note') return { ...plan, note: [...(plan.note ?? []), { ...signed, text }] };
-  const system = /^[ENSW]\d{8}$/.test(by.organisation.code) ? GSS_SYSTEM : ODS_SYSTEM;
+  const system = organizationCodeSystem(by.organisation.code);
   return {
     ...plan,
     activity: [...(plan.activity ?? []), {

@@ -9,8 +9,8 @@ import { loadMyRecord } from './my-record.ts';
 import { dateInWords } from './plain-dates.ts';
 import { personName } from './plain-words.ts';
 import { whoLooksAfterYou, type Contact, type CareService } from './who-looks-after-you.ts';
+import { NHS_NUMBER_SYSTEM as NHS_NUMBER } from '../../../../src/fhir/systems.ts';
 
-const NHS_NUMBER = 'https://fhir.nhs.uk/Id/nhs-number';
 
 const spaced = (nhsNumber: string): string => nhsNumber.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1 $2 $3');
 

@@ -2,7 +2,7 @@
 // date of birth. The search lives in the address (/find?nhsNumber=…), so results survive going back
 // from a record and can be bookmarked.
 import { navigate, useLocation } from '../../lib/router.ts';
-import { spacedNhsNumber } from '../record/person-format.ts';
+import { formatNhsNumber } from '../record/person-format.ts';
 import type { DateParts } from './date-of-birth.ts';
 import type { PersonQuery } from './person-search.ts';
 import { NameSearch, NhsNumberSearch } from './search-forms.tsx';
@@ -39,7 +39,7 @@ export function FindPersonPage(_props: { path: string }) {
       <p className="nhsuk-lede-text">Search for the person whose shared care record you need. Every record you open is recorded.</p>
       <div className="nhsuk-grid-row">
         <div className="nhsuk-grid-column-one-half">
-          <NhsNumberSearch key={query && 'nhsNumber' in query ? query.nhsNumber : ''} initial={query && 'nhsNumber' in query ? spacedNhsNumber(query.nhsNumber) : ''} onSearch={search} />
+          <NhsNumberSearch key={query && 'nhsNumber' in query ? query.nhsNumber : ''} initial={query && 'nhsNumber' in query ? formatNhsNumber(query.nhsNumber) : ''} onSearch={search} />
         </div>
         <div className="nhsuk-grid-column-one-half">
           <NameSearch key={byName ? addressOf(byName) : ''} initial={{ family: byName?.family ?? '', given: byName?.given ?? '', birth: birthParts(byName?.birthDate) }} onSearch={search} />

@@ -2,17 +2,7 @@
 // write it 3 3 4) whose last digit is the Modulus 11 check digit of the first nine.
 // See: https://www.datadictionary.nhs.uk/attributes/nhs_number.html
 
-/** The check digit of the first nine digits, or undefined when none exists (remainder 10). */
-export function checkDigitOf(nineDigits: string): number | undefined {
-  const sum = [...nineDigits].reduce((total, digit, i) => total + Number(digit) * (10 - i), 0);
-  const check = 11 - (sum % 11);
-  if (check === 10) return undefined;
-  return check === 11 ? 0 : check;
-}
-
-export function isValidNhsNumber(digits: string): boolean {
-  return /^\d{10}$/.test(digits) && checkDigitOf(digits.slice(0, 9)) === Number(digits[9]);
-}
+import { isValidNhsNumber } from '../../../../src/fhir/nhs-number.ts';
 
 /** The digits of a typed NHS number (spaces and dashes dropped), or the message saying what is wrong. */
 export function readNhsNumber(typed: string): { nhsNumber: string } | { problem: string } {

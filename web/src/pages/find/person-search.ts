@@ -5,6 +5,7 @@
 import type { Bundle, Patient, Person } from '@medplum/fhirtypes';
 import { fhir } from '../../lib/fhir.ts';
 import { nhsIdentifierOf, verificationText } from '../record/person-format.ts';
+import { NHS_NUMBER_SYSTEM } from '../../../../src/fhir/systems.ts';
 
 export interface FoundPerson {
   /** `Person/{id}`, or the Patient's own reference when it is linked to no person. */
@@ -21,7 +22,7 @@ const MAX_RESULTS = 50;
 
 export function searchQueryOf(query: PersonQuery): string {
   const params = new URLSearchParams();
-  if ('nhsNumber' in query) params.set('identifier', `https://fhir.nhs.uk/Id/nhs-number|${query.nhsNumber}`);
+  if ('nhsNumber' in query) params.set('identifier', `${NHS_NUMBER_SYSTEM}|${query.nhsNumber}`);
   else {
     params.set('name', query.family);
     if (query.given) params.set('given', query.given);

@@ -5,13 +5,13 @@ import { Loading, Problem } from '../../components/problem.tsx';
 import { followLink } from '../../lib/router.ts';
 import { useLoad } from '../../lib/use-fhir.ts';
 import { DataTable } from '../record/data-table.tsx';
-import { dateInWords, nhsIdentifierOf, personName, postcodeOf, spacedNhsNumber } from '../record/person-format.ts';
+import { dateInWords, nhsIdentifierOf, personName, postcodeOf, formatNhsNumber } from '../record/person-format.ts';
 import { reportedByOf } from '../record/provenance.ts';
 import { sourceName } from '../record/source-name.ts';
 import { searchPeople, type FoundPerson, type PersonQuery } from './person-search.ts';
 
 function describeQuery(query: PersonQuery): string {
-  if ('nhsNumber' in query) return `NHS number ${spacedNhsNumber(query.nhsNumber)}`;
+  if ('nhsNumber' in query) return `NHS number ${formatNhsNumber(query.nhsNumber)}`;
   return `${query.given ? `${query.given} ` : ''}${query.family}, born ${dateInWords(query.birthDate)}`;
 }
 
@@ -45,7 +45,7 @@ export function SearchResults({ query }: { query: PersonQuery }) {
               key: p.key,
               cells: [
                 <a href={`/record/Patient/${encodeURIComponent(p.best.id!)}`} onClick={followLink}>{personName(p.best.name)}</a>,
-                nhs ? spacedNhsNumber(nhs) : 'Not recorded',
+                nhs ? formatNhsNumber(nhs) : 'Not recorded',
                 dateInWords(p.best.birthDate),
                 p.records.map((r) => postcodeOf(r.address)).find(Boolean) ?? 'Not recorded',
                 <ul className="nhsuk-list nhsuk-u-margin-bottom-0">{sourcesOf(p).map((s) => <li key={s} className="nhsuk-u-margin-bottom-1">{s}</li>)}</ul>,

@@ -4,8 +4,8 @@
 import type { Bundle, HumanName, Organization, Patient } from '@medplum/fhirtypes';
 import { fhir, matches } from '../../lib/fhir.ts';
 import { formatNhsNumber } from './display-formats.ts';
+import { NHS_NUMBER_SYSTEM } from '../../../../src/fhir/systems.ts';
 
-export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 
 export interface PersonLabel {
   name: string;

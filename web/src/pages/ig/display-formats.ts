@@ -24,18 +24,4 @@ export function formatDate(date: string): string {
   return new Date(Date.UTC(year, month - 1, day)).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
-/** 999 083 4075 */
-export function formatNhsNumber(value: string): string {
-  const digits = value.replace(/\s/g, '');
-  return /^\d{10}$/.test(digits) ? `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}` : value;
-}
-
-/** Whether ten digits pass the NHS number check digit (Modulus 11). */
-export function isValidNhsNumber(value: string): boolean {
-  const digits = value.replace(/\s/g, '');
-  if (!/^\d{10}$/.test(digits)) return false;
-  const sum = [...digits.slice(0, 9)].reduce((total, d, i) => total + Number(d) * (10 - i), 0);
-  const check = 11 - (sum % 11);
-  if (check === 10) return false;
-  return (check === 11 ? 0 : check) === Number(digits[9]);
-}
+export { formatNhsNumber, isValidNhsNumber } from '../../../../src/fhir/nhs-number.ts';

@@ -6,11 +6,11 @@ import { fhir, matches } from '../../lib/fhir.ts';
 import { navigate, useLocation } from '../../lib/router.ts';
 import { useLoad } from '../../lib/use-fhir.ts';
 import { AccessLog } from './access-log.tsx';
-import { NHS_NUMBER_SYSTEM, nameText } from './directory-names.ts';
+import { nameText } from './directory-names.ts';
 import { formatDate, formatNhsNumber } from './display-formats.ts';
 import { NhsNumberForm } from './nhs-number-form.tsx';
+import { NHS_NUMBER_SYSTEM, SOURCE_SYSTEM_PREFIX as SOURCE_PREFIX } from '../../../../src/fhir/systems.ts';
 
-const SOURCE_PREFIX = 'urn:sharedcare:source:';
 
 interface FoundPerson {
   name: string;

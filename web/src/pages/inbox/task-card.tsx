@@ -3,7 +3,7 @@
 import type { Task } from '@medplum/fhirtypes';
 import { useId, useState, type FormEvent } from 'react';
 import { followLink } from '../../lib/router.ts';
-import { conceptText, nhsIdentifierOf, personName, spacedNhsNumber } from '../record/person-format.ts';
+import { conceptText, nhsIdentifierOf, personName, formatNhsNumber } from '../record/person-format.ts';
 import { acknowledged, AWAITING_ACKNOWLEDGEMENT, completed, isConflict, saveTask } from './task-actions.ts';
 import { NOTIFICATION_SYSTEM, occurredAt, type InboxRow } from './team-tasks.ts';
 import { instantsInWords, timeInWords } from './when.ts';
@@ -152,8 +152,8 @@ function personOf(row: InboxRow): { name: string; nhsNumber?: string; link?: str
   const { patient, task } = row;
   if (patient) {
     const nhs = nhsIdentifierOf(patient)?.value;
-    return { name: personName(patient.name), ...(nhs ? { nhsNumber: spacedNhsNumber(nhs) } : {}), link: `/record/Patient/${patient.id}` };
+    return { name: personName(patient.name), ...(nhs ? { nhsNumber: formatNhsNumber(nhs) } : {}), link: `/record/Patient/${patient.id}` };
   }
   const byNumber = task.for?.identifier?.value;
-  return { name: task.for?.display ?? 'Person not yet matched', ...(byNumber ? { nhsNumber: spacedNhsNumber(byNumber) } : {}) };
+  return { name: task.for?.display ?? 'Person not yet matched', ...(byNumber ? { nhsNumber: formatNhsNumber(byNumber) } : {}) };
 }

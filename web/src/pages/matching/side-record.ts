@@ -3,9 +3,8 @@
 import type { ContactPoint, Patient } from '@medplum/fhirtypes';
 import type { MatchSide } from './match-review.ts';
 import { titleCase } from './match-words.ts';
+import { NHS_NUMBER_SYSTEM, SOURCE_SYSTEM_PREFIX as SOURCE_PREFIX } from '../../../../src/fhir/systems.ts';
 
-const SOURCE_PREFIX = 'urn:sharedcare:source:';
-const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 const GENDERS: Record<string, string> = { female: 'Female', male: 'Male', other: 'Other', unknown: 'Unknown', F: 'Female', M: 'Male' };
 
 export interface SideRecord {

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { AccessChoiceData } from './load-record.ts';
 import { ClaimForm, type ClaimKind } from './claim-form.tsx';
 import { ConsentForm } from './consent-form.tsx';
-import { dateInWords, nhsIdentifierOf, personName, spacedNhsNumber } from './person-format.ts';
+import { dateInWords, nhsIdentifierOf, personName, formatNhsNumber } from './person-format.ts';
 
 function WhoThisIs({ data }: { data: AccessChoiceData }) {
   const nhs = nhsIdentifierOf(data.patient)?.value;
@@ -18,7 +18,7 @@ function WhoThisIs({ data }: { data: AccessChoiceData }) {
       </div>
       <div className="nhsuk-summary-list__row nhsuk-summary-list__row--no-actions">
         <dt className="nhsuk-summary-list__key">NHS number</dt>
-        <dd className="nhsuk-summary-list__value">{nhs ? spacedNhsNumber(nhs) : 'Not recorded'}</dd>
+        <dd className="nhsuk-summary-list__value">{nhs ? formatNhsNumber(nhs) : 'Not recorded'}</dd>
       </div>
       <div className="nhsuk-summary-list__row nhsuk-summary-list__row--no-actions">
         <dt className="nhsuk-summary-list__key">Date of birth</dt>

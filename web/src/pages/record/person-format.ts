@@ -1,21 +1,8 @@
 // How the viewer writes a person's details: names as people say them, NHS numbers in 3 3 4, dates
 // in words (NHS.UK style: 16 June 1940), ages, addresses, and the NHS number's verification status.
 import type { Address, CodeableConcept, HumanName, Identifier, Patient } from '@medplum/fhirtypes';
-
-export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
-export const NHS_NUMBER_VERIFICATION_EXTENSION = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus';
-
-/** UKCore-NHSNumberVerificationStatusEngland, for sources that send the code without its display. */
-const VERIFICATION_STATUS: Readonly<Record<string, string>> = {
-  '01': 'Number present and verified',
-  '02': 'Number present but not traced',
-  '03': 'Trace required',
-  '04': 'Trace attempted - No match or multiple match found',
-  '05': 'Trace needs to be resolved - (NHS Number or patient detail conflict)',
-  '06': 'Trace in progress',
-  '07': 'Number not present and trace not required',
-  '08': 'Trace postponed (baby under six weeks old)',
-};
+import { formatNhsNumber } from '../../../../src/fhir/nhs-number.ts';
+import { NHS_NUMBER_SYSTEM, NHS_NUMBER_VERIFICATION_EXTENSION, NHS_NUMBER_VERIFICATION_STATUSES } from '../../../../src/fhir/systems.ts';
 
 /** "Eileen Bailey": the usual (else first) name, first given name and family name. */
 export function personName(names: readonly HumanName[] | undefined): string {
@@ -26,9 +13,8 @@ export function personName(names: readonly HumanName[] | undefined): string {
 }
 
 /** "999 359 7767". */
-export function spacedNhsNumber(nhsNumber: string): string {
-  return nhsNumber.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1 $2 $3');
-}
+/** "999 359 7767": NHS numbers as people write them. */
+export { formatNhsNumber };
 
 export function nhsIdentifierOf(patient: Patient): Identifier | undefined {
   return patient.identifier?.find((i) => i.system === NHS_NUMBER_SYSTEM && i.value);
@@ -39,7 +25,7 @@ export function verificationText(identifier: Identifier): string | undefined {
   const concept = identifier.extension?.find((e) => e.url === NHS_NUMBER_VERIFICATION_EXTENSION)?.valueCodeableConcept;
   const coding = concept?.coding?.[0];
   if (coding?.code === '01') return 'Verified';
-  return coding?.display ?? (coding?.code ? VERIFICATION_STATUS[coding.code] : undefined) ?? concept?.text;
+  return coding?.display ?? (coding?.code ? NHS_NUMBER_VERIFICATION_STATUSES[coding.code] : undefined) ?? concept?.text;
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

@@ -3,11 +3,8 @@
 // them (read some other way) is reported by its own meta.source.
 // See: docs/record/README.md
 import type { Extension, Resource } from '@medplum/fhirtypes';
+import { CONSOLIDATION_CONFLICT_EXTENSION, REPORTED_BY_EXTENSION, SOURCE_SYSTEM_PREFIX as SOURCE_PREFIX } from '../../../../src/fhir/systems.ts';
 
-const PREFIX = 'https://sharedcare.org.uk/fhir/StructureDefinition/';
-export const REPORTED_BY = `${PREFIX}reported-by`;
-export const CONFLICT = `${PREFIX}consolidation-conflict`;
-const SOURCE_PREFIX = 'urn:sharedcare:source:';
 
 export interface ReportedBy {
   /** The source system id (`emis-f84001`), absent for records written through the API. */
@@ -43,7 +40,7 @@ const extensionsOf = (resource: Resource): Extension[] => (resource as { extensi
 
 /** Every source that reported the item, oldest report first. */
 export function reportedByOf(resource: Resource): ReportedBy[] {
-  const reports = extensionsOf(resource).filter((e) => e.url === REPORTED_BY).map((e): ReportedBy => {
+  const reports = extensionsOf(resource).filter((e) => e.url === REPORTED_BY_EXTENSION).map((e): ReportedBy => {
     const source = part(e, 'source')?.valueString;
     const lastUpdated = part(e, 'lastUpdated')?.valueInstant;
     const recorded = part(e, 'recorded')?.valueDateTime;
@@ -75,7 +72,7 @@ function sourcesOfValue(value: Extension): Array<string | undefined> {
 
 /** The elements on which the item's sources disagree, each value with the sources that gave it. */
 export function conflictsOf(resource: Resource): Conflict[] {
-  return extensionsOf(resource).filter((e) => e.url === CONFLICT).map((e) => {
+  return extensionsOf(resource).filter((e) => e.url === CONSOLIDATION_CONFLICT_EXTENSION).map((e) => {
     const values = (e.extension ?? []).filter((v) => v.url === 'value').map((v) => ({
       text: part(v, 'text')?.valueString ?? '',
       sources: sourcesOfValue(v),

@@ -3,11 +3,11 @@
 import type { Organization, Patient, Reference } from '@medplum/fhirtypes';
 import type { ReactNode } from 'react';
 import type { ConsolidatedRecord } from './consolidated-record.ts';
-import { addressInWords, ageInWords, dateInWords, nhsIdentifierOf, spacedNhsNumber, verificationText } from './person-format.ts';
+import { addressInWords, ageInWords, dateInWords, nhsIdentifierOf, formatNhsNumber, verificationText } from './person-format.ts';
 import { reportedByOf } from './provenance.ts';
 import { sourceName } from './source-name.ts';
+import { ODS_ORGANIZATION_SYSTEM as ODS } from '../../../../src/fhir/systems.ts';
 
-const ODS = 'https://fhir.nhs.uk/Id/ods-organization-code';
 
 function NhsNumber({ patients }: { patients: readonly Patient[] }) {
   const identifier = patients.map(nhsIdentifierOf).find((i) => i !== undefined);
@@ -15,7 +15,7 @@ function NhsNumber({ patients }: { patients: readonly Patient[] }) {
   const status = verificationText(identifier);
   return (
     <>
-      <span className="nhsuk-u-font-weight-bold">{spacedNhsNumber(identifier.value!)}</span>{' '}
+      <span className="nhsuk-u-font-weight-bold">{formatNhsNumber(identifier.value!)}</span>{' '}
       {status === 'Verified'
         ? <strong className="nhsuk-tag nhsuk-tag--green">Verified</strong>
         : <><strong className="nhsuk-tag nhsuk-tag--yellow">Not verified</strong> {status ?? 'No verification status recorded'}</>}
