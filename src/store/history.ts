@@ -25,7 +25,7 @@ function decodeCursor(cursor: string): [string, string, number] {
   return [new Date(Number(m[1])).toISOString(), m[2]!, Number(m[3])];
 }
 
-/** History newest first. `rid` narrows to one resource (instance history). */
+/** History newest first. `rid` narrows to one resource (instance history), `type` to one type. */
 export async function readHistory(
   q: Queryable,
   scope: { type?: string; rid?: string },
@@ -36,7 +36,7 @@ export async function readHistory(
   const conditions: string[] = [];
   if (scope.rid) conditions.push(`r.rid = ${params.add(scope.rid)}`);
   else if (scope.type) conditions.push(`r.type = ${params.add(scope.type)}`);
-  const access = accessPredicate('r', params, filter);
+  const access = accessPredicate('r', params, filter, scope.type);
   if (access) conditions.push(access);
   const versionConditions: string[] = [];
   if (options.since) {

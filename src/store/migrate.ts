@@ -8,6 +8,7 @@ import * as m005 from './migrations/005-audit.ts';
 import * as m006 from './migrations/006-oauth.ts';
 import * as m007 from './migrations/007-events.ts';
 import * as m008 from './migrations/008-launch.ts';
+import * as m009 from './migrations/009-standing-plan.ts';
 
 interface Migration {
   version: number;
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: m006.name, sql: m006.sql },
   { version: 7, name: m007.name, sql: m007.sql },
   { version: 8, name: m008.name, sql: m008.sql },
+  { version: 9, name: m009.name, sql: m009.sql },
 ];
 
 /** Brings the schema up to date; safe to call on every start and from several processes. */

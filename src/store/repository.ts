@@ -32,6 +32,37 @@ export interface AccessRule {
   readonly hiddenTokens?: readonly string[];
 }
 
+/**
+ * The filter's rules in their shortest form for a query: when the query fixes the row's `type`, the
+ * rules for other types drop out and the type condition with them; rules that differ only in their
+ * types become one rule listing them all. The same rows pass. (A member of staff's filter has one rule
+ * per data category, alike but for the types: thirteen OR-ed branches of 37 parameters became one.)
+ */
+export function compactRules(filter: AccessFilter, type?: string): AccessRule[] {
+  const merged = new Map<string, { rule: AccessRule; types?: Set<string> }>();
+  const arrayIds = new Map<readonly string[], number>();
+  // Large key lists are shared by reference between a filter's rules; small ones are compared by value.
+  const keyOf = (a: readonly string[] | undefined): string => {
+    if (a === undefined) return '-';
+    if (a.length <= 32) return a.join(',');
+    if (!arrayIds.has(a)) arrayIds.set(a, arrayIds.size);
+    return `#${arrayIds.get(a)}`;
+  };
+  for (const rule of filter.rules) {
+    if (type !== undefined && rule.types && !rule.types.includes(type)) continue;
+    const types = type === undefined ? rule.types : undefined;
+    const signature = [keyOf(rule.personKeys), rule.includeShared ? 1 : 0, keyOf(rule.excludedPersonKeys), keyOf(rule.requiredTokens), keyOf(rule.hiddenTokens)].join('|');
+    const entry = merged.get(signature);
+    if (!entry) merged.set(signature, { rule, ...(types ? { types: new Set(types) } : {}) });
+    else if (!types || !entry.types) delete entry.types;
+    else for (const t of types) entry.types.add(t);
+  }
+  return [...merged.values()].map(({ rule, types }) => {
+    const { types: _ignored, ...rest } = rule;
+    return types ? { ...rest, types: [...types] } : rest;
+  });
+}
+
 /** Whether a row with these properties passes the filter (for writes, checked before they happen). */
 export function passesFilter(filter: AccessFilter | undefined, row: { type: string; personKey: string | null; tokens: readonly string[] }): boolean {
   if (!filter) return true;

@@ -141,7 +141,7 @@ export class SqlRepository implements Repository {
 
   private async current(q: Queryable, type: string, id: string, lock: boolean, filter?: AccessFilter): Promise<CurrentRow | undefined> {
     const params = new SqlParams();
-    const access = accessPredicate('r', params, filter);
+    const access = accessPredicate('r', params, filter, type);
     const { rows } = await q.query<CurrentRow>(
       `SELECT r.rid, r.deleted, r.person_key, ${RESOURCE_COLUMNS} FROM resource r
        WHERE r.type = ${params.add(type)} AND r.id = ${params.add(id)}${access ? ` AND ${access}` : ''}${lock ? ' FOR UPDATE' : ''}`,
@@ -234,7 +234,7 @@ export class SqlRepository implements Repository {
     if (type && id) {
       const row = await this.current(this.q, type, id, false, filter);
       if (!row) throw notFound(type, id);
-      return readHistory(this.q, { rid: row.rid }, options, filter);
+      return readHistory(this.q, { rid: row.rid, type }, options, filter);
     }
     return readHistory(this.q, type ? { type } : {}, options, filter);
   }

@@ -39,7 +39,8 @@ export const patientEverythingOperation: Interaction = async (req, ctx) => {
   const options = everythingOptions(req, ctx);
   await ctx.repo.read('Patient', id, filter);
   requireRelationship(grantOf(req));
-  return everythingBundle(req, ctx, await ctx.repo.everything(id, options, filter));
+  // The Patient was read (404 when missing or hidden): the compartment by key needs no second read.
+  return everythingBundle(req, ctx, await ctx.repo.everything([id], options, filter));
 };
 
 /**

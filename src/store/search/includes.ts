@@ -97,7 +97,7 @@ async function fetchReferrers(
   if (targets.length === 0) return [];
   const defs = referenceDefs(spec, lookup);
   const params = new SqlParams();
-  const access = accessPredicate('r', params, filter);
+  const access = accessPredicate('r', params, filter, spec.sourceType);
   const { rows } = await q.query<StoredRow>(
     `SELECT ${RESOURCE_COLUMNS} FROM resource r WHERE r.type = ${params.add(spec.sourceType)} AND NOT r.deleted
        AND r.rid IN (SELECT rid FROM search_reference WHERE target = ANY(${params.add(targets)}::bigint[])

@@ -5,7 +5,7 @@ import { parseDateRange } from '../../fhir/date-range.ts';
 import type { SearchParamDef } from '../../fhir/search-parameters.ts';
 import { hash64 } from '../hash.ts';
 import { normalizeString, paramKey, paramKeyOf, referenceTarget, tokenKey, toTimestamp } from '../index-rows.ts';
-import type { AccessFilter } from '../repository.ts';
+import { compactRules, type AccessFilter } from '../repository.ts';
 import { PREFIXES, type Criterion, type Prefix } from './search-request.ts';
 
 /** Collects bound parameters and hands out their placeholders. */
@@ -213,7 +213,7 @@ export function criterionPredicate(alias: string, type: string, c: Criterion, pa
     case 'chain': {
       const inner = c.targetTypes.map((t, i) => {
         const a = `c${++aliasCounter}`;
-        const access = accessPredicate(a, params, filter);
+        const access = accessPredicate(a, params, filter, t);
         return `SELECT ${selfKey(a, t)} FROM resource ${a} WHERE ${a}.type = ${params.add(t)} AND NOT ${a}.deleted${access ? ` AND ${access}` : ''} AND ${criterionPredicate(a, t, c.inner[i]!, params, filter)}`;
       });
       return `${alias}.rid IN (SELECT rid FROM search_reference WHERE param = ${params.add(paramKeyOf(c.def))} AND target IN (${inner.join(' UNION ALL ')}))`;
@@ -221,17 +221,21 @@ export function criterionPredicate(alias: string, type: string, c: Criterion, pa
     case 'has': {
       const a = `h${++aliasCounter}`;
       const innerSql = criterionPredicate(a, c.sourceType, c.inner, params, filter);
-      const access = accessPredicate(a, params, filter);
+      const access = accessPredicate(a, params, filter, c.sourceType);
       return `${selfKey(alias, type)} IN (SELECT sr.target FROM search_reference sr JOIN resource ${a} ON ${a}.rid = sr.rid WHERE sr.param = ${params.add(paramKeyOf(c.refDef))} AND ${a}.type = ${params.add(c.sourceType)} AND NOT ${a}.deleted${access ? ` AND ${access}` : ''} AND ${innerSql})`;
     }
   }
 }
 
-/** The access filter as SQL, so paging and totals never see hidden rows. */
-export function accessPredicate(alias: string, params: SqlParams, filter?: AccessFilter): string | undefined {
+/**
+ * The access filter as SQL, so paging and totals never see hidden rows. `type`: the query already
+ * fixes the row's type, so only the rules for that type apply.
+ */
+export function accessPredicate(alias: string, params: SqlParams, filter?: AccessFilter, type?: string): string | undefined {
   if (!filter) return undefined;
-  if (filter.rules.length === 0) return 'FALSE';
-  const rules = filter.rules.map((rule) => {
+  const compact = compactRules(filter, type);
+  if (compact.length === 0) return 'FALSE';
+  const rules = compact.map((rule) => {
     const parts: string[] = [];
     if (rule.types) parts.push(`${alias}.type = ANY(${params.add(rule.types)}::text[])`);
     if (rule.personKeys) {
@@ -251,7 +255,7 @@ export function accessPredicate(alias: string, params: SqlParams, filter?: Acces
 /** The WHERE clause for a search on `type`, with an optional person-key filter (access seam). */
 export function whereClause(alias: string, type: string, criteria: readonly Criterion[], params: SqlParams, filter?: AccessFilter): string {
   const parts = [`${alias}.type = ${params.add(type)}`, `NOT ${alias}.deleted`];
-  const access = accessPredicate(alias, params, filter);
+  const access = accessPredicate(alias, params, filter, type);
   if (access) parts.push(access);
   const { ranges, rest } = dateRanges(criteria);
   for (const [def, values] of ranges) {
