@@ -106,23 +106,24 @@ interface Page {
 
 async function keysetPage(q: Queryable, request: SearchRequest, ctx: SearchRunContext, limits: SearchRunLimits): Promise<Page> {
   const params = new SqlParams();
-  let maxRid = request.cursor?.maxRid;
-  if (!maxRid) {
-    const { rows } = await q.query<{ m: string | null }>('SELECT max(rid) AS m FROM resource');
-    maxRid = rows[0]?.m ?? '0';
-  }
   const where = whereClause('r', request.resourceType, request.criteria, params, ctx.filter);
   const backwards = request.cursor?.before !== undefined;
   const bound = backwards ? `r.rid < ${params.add(request.cursor!.before)}` : request.cursor?.after ? `r.rid > ${params.add(request.cursor.after)}` : 'TRUE';
-  const { rows } = await q.query<{ rid: string }>(
-    `SELECT r.rid FROM resource r WHERE ${where} AND r.rid <= ${params.add(maxRid)} AND ${bound}
+  // The first page fixes the snapshot later pages keep to (no row written since appears in them):
+  // the newest rid, read by the same statement as the page, so it is of the same moment.
+  const given = request.cursor?.maxRid;
+  const { rows } = await q.query<StoredRow & { rid: string; max_rid?: string | null }>(
+    `SELECT r.rid, ${RESOURCE_COLUMNS}${given ? '' : ', (SELECT max(rid) FROM resource) AS max_rid'} FROM resource r
+      WHERE ${where}${given ? ` AND r.rid <= ${params.add(given)}` : ''} AND ${bound}
      ORDER BY r.rid ${backwards ? 'DESC' : 'ASC'} LIMIT ${request.count + 1}`,
     params.values,
   );
+  const maxRid = given ?? rows[0]?.max_rid ?? '0';
   const more = rows.length > request.count;
-  let rids = rows.slice(0, request.count).map((r) => r.rid);
-  if (backwards) rids = rids.reverse();
-  const resources = await fetchByRids(q, rids);
+  const page = rows.slice(0, request.count);
+  if (backwards) page.reverse();
+  const rids = page.map((r) => r.rid);
+  const resources = page.map(hydrate);
   const base = withoutPaging(ctx.query);
   const first = rids[0];
   const last = rids[rids.length - 1];
