@@ -73,8 +73,13 @@ export function operatorGrant(principal: Principal, governance: Governance): Acc
     policy: governance.policy, otherTypes: otherTypesOf(governance) };
 }
 
-function otherTypesOf(governance: Governance): string[] {
-  return governance.resourceTypes.filter((t) => categoryOf(t) === undefined);
+/** Worked out once per set of known types (every request asks). */
+const otherTypesCache = new WeakMap<readonly string[], readonly string[]>();
+
+function otherTypesOf(governance: Governance): readonly string[] {
+  let other = otherTypesCache.get(governance.resourceTypes);
+  if (!other) otherTypesCache.set(governance.resourceTypes, (other = governance.resourceTypes.filter((t) => categoryOf(t) === undefined)));
+  return other;
 }
 
 /**
