@@ -5,16 +5,36 @@ import { RAW_TYPES } from './driver.ts';
 
 const raw = (v: string): string => v;
 
+// Statements with parameters inside transactions (the write paths, the same few texts over and over)
+// are prepared once per connection, so PostgreSQL skips parsing them on each run. Capped, so ad-hoc
+// texts cannot grow every connection's statement cache without bound.
+const MAX_PREPARED = 256;
+const statementNames = new Map<string, string>();
+
+function statementConfig(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+  if (!params || params.length === 0) return { text: sql };
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    if (statementNames.size >= MAX_PREPARED) return { text: sql, values: params as unknown[] };
+    statementNames.set(sql, (name = `sc${statementNames.size}`));
+  }
+  return { name, text: sql, values: params as unknown[] };
+}
+
 export class PgDriver implements Driver {
   readonly name = 'postgres' as const;
   private readonly pool: pg.Pool;
 
   /** `schema` isolates a database user of the server (tests run one schema per file). */
   constructor(connectionString: string, poolSize = 10, schema?: string) {
+    // Prepared statements are still planned for their parameters on every run, as unnamed ones are: a
+    // generic plan made while the tables were small would otherwise stay in use as they grow. (Functions
+    // that should keep one plan, such as access_standing, say so themselves.)
+    const settings = ['-c plan_cache_mode=force_custom_plan', ...(schema ? [`-c search_path=${schema}`] : [])];
     this.pool = new pg.Pool({
       connectionString,
       max: poolSize,
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+      options: settings.join(' '),
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === RAW_TYPES.int8 || oid === RAW_TYPES.timestamptz ? raw : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
@@ -37,7 +57,7 @@ export class PgDriver implements Driver {
       await client.query('BEGIN');
       const q: Queryable = {
         query: async <R>(sql: string, params?: readonly unknown[]) => ({
-          rows: (await client.query(sql, params as unknown[] | undefined)).rows as R[],
+          rows: (await client.query(statementConfig(sql, params))).rows as R[],
         }),
         exec: async (sql: string) => {
           await client.query(sql);

@@ -4,8 +4,8 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError, invalid } from '../fhir/errors.ts';
 import { isValidId } from '../fhir/validate.ts';
+import { lockResourceKeys } from './advisory-locks.ts';
 import type { Queryable } from './driver.ts';
-import { hash64 } from './hash.ts';
 import { prepareBatch, type PrepareContext, type VersionSlot } from './prepare-version.ts';
 import { passesFilter, type PutOptions, type WriteResult } from './repository.ts';
 import { dehydrate, hydrate, RESOURCE_COLUMNS, type StoredRow } from './stored-row.ts';
@@ -62,8 +62,7 @@ export async function putResources(q: Queryable, ctx: PrepareContext, resources:
   const keys = checkIds(resources);
   // Writers of the same ids queue behind each other, in one order so they cannot deadlock;
   // this also serialises two imports creating the same new resource.
-  const locks = [...new Set(keys.map((k) => hash64(k)))].sort();
-  await q.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [locks]);
+  await lockResourceKeys(q, keys);
   const { rows } = await q.query<ExistingRow>(
     `SELECT r.rid, r.deleted, r.person_key, r.tokens, ${RESOURCE_COLUMNS} FROM resource r
      JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.type = k.t AND r.id = k.i`,

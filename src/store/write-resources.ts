@@ -1,6 +1,6 @@
-// Writes resource versions and their index rows in two round trips, however many resources a
-// Bundle holds: new rids are drawn from the sequence, then one statement of data-modifying CTEs
-// moves old versions to history, replaces rows and index, and adds new displays.
+// Writes resource versions and their index rows in one round trip, however many resources a
+// Bundle holds: one statement of data-modifying CTEs draws new rids from the sequence, moves old
+// versions to history, replaces rows and index, and adds new displays.
 import type { Resource } from '@medplum/fhirtypes';
 import type { Queryable } from './driver.ts';
 import type { IndexRows } from './index-rows.ts';
@@ -23,10 +23,22 @@ export interface PreparedVersion {
 // a text[] literal (that escaping cost more than the rest of the write).
 const ROW_COLUMNS = 'rid bigint, t text, i text, v int, lu timestamptz, del boolean, pk bigint, c jsonb, tk bigint[]';
 
-function rowsDocument(versions: readonly PreparedVersion[]): string {
+function rowsDocument(versions: readonly PreparedVersion[], rids: ReadonlyMap<PreparedVersion, string>): string {
   return JSON.stringify(
-    versions.map((v) => ({ rid: v.rid, t: v.type, i: v.id, v: v.versionId, lu: v.lastUpdated, del: v.deleted, pk: v.rows.personKey, c: v.content ? dehydrate(v.content) : null, tk: v.rows.tokens })),
+    versions.map((v) => ({ rid: rids.get(v), t: v.type, i: v.id, v: v.versionId, lu: v.lastUpdated, del: v.deleted, pk: v.rows.personKey, c: v.content ? dehydrate(v.content) : null, tk: v.rows.tokens })),
   );
+}
+
+/**
+ * New resources' rids come from the sequence inside the statement (CTE `new_rids`, computed once
+ * however often it is read): until then the n-th new version is known by the placeholder -n.
+ */
+const NEW_RIDS = 'new_rids';
+
+/** Each version's rid, or its placeholder when it is new. */
+function ridsOf(versions: readonly PreparedVersion[]): Map<PreparedVersion, string> {
+  let fresh = 0;
+  return new Map(versions.map((v) => [v, v.rid ?? String(-++fresh)]));
 }
 
 /** Collects the CTEs of the one write statement and their bound values. */
@@ -38,8 +50,8 @@ class WriteStatement {
     return this.params.add(value);
   }
 
-  add(sql: string): void {
-    this.parts.push(`w${this.parts.length} AS (${sql})`);
+  add(sql: string, name = `w${this.parts.length}`): void {
+    this.parts.push(`${name} AS (${sql})`);
   }
 
   run(tx: Queryable): Promise<unknown> {
@@ -65,39 +77,32 @@ export async function writeVersions(tx: Queryable, versions: readonly PreparedVe
   }
   const existing = versions.filter((v) => v.rid !== undefined);
   const fresh = versions.filter((v) => v.rid === undefined);
-  await allocateRids(tx, fresh);
+  const rids = ridsOf(versions);
   // All parts see the same snapshot: the history copy and the deletes see only the old rows.
   const statement = new WriteStatement();
-  if (existing.length > 0) replaceExisting(statement, existing);
+  if (existing.length > 0) replaceExisting(statement, existing, rids);
   if (fresh.length > 0) {
+    statement.add(`SELECT n, nextval(pg_get_serial_sequence('resource', 'rid')) AS rid FROM generate_series(1, ${statement.param(fresh.length)}::int) AS n`, NEW_RIDS);
     statement.add(`INSERT INTO resource (rid, type, id, version_id, last_updated, deleted, person_key, content, tokens)
-      SELECT rid, t, i, v, lu, del, pk, c, tk FROM jsonb_to_recordset(${statement.param(rowsDocument(fresh))}::jsonb) AS u(${ROW_COLUMNS})`);
+      SELECT n.rid, u.t, u.i, u.v, u.lu, u.del, u.pk, u.c, u.tk FROM jsonb_to_recordset(${statement.param(rowsDocument(fresh, rids))}::jsonb) AS u(${ROW_COLUMNS})
+      JOIN ${NEW_RIDS} n ON n.n = -u.rid`);
   }
-  insertIndexRows(statement, versions);
+  insertIndexRows(statement, versions, rids, fresh.length > 0);
   insertDisplays(statement, versions);
   insertOutboxRows(statement, versions);
   for (const part of alongside) statement.add(part((v) => statement.param(v)));
   await statement.run(tx);
 }
 
-async function allocateRids(tx: Queryable, fresh: PreparedVersion[]): Promise<void> {
-  if (fresh.length === 0) return;
-  const { rows } = await tx.query<{ rid: string }>(
-    "SELECT nextval(pg_get_serial_sequence('resource', 'rid'))::text AS rid FROM generate_series(1, $1::int)",
-    [fresh.length],
-  );
-  fresh.forEach((v, i) => (v.rid = rows[i]!.rid));
-}
-
-function replaceExisting(statement: WriteStatement, versions: readonly PreparedVersion[]): void {
-  const rids = `${statement.param(versions.map((v) => v.rid!))}::bigint[]`;
+function replaceExisting(statement: WriteStatement, versions: readonly PreparedVersion[], rids: ReadonlyMap<PreparedVersion, string>): void {
+  const ridList = `${statement.param(versions.map((v) => v.rid!))}::bigint[]`;
   statement.add(`INSERT INTO resource_history (rid, version_id, person_key, last_updated, deleted, content)
-    SELECT rid, version_id, person_key, last_updated, deleted, content FROM resource WHERE rid = ANY(${rids})`);
+    SELECT rid, version_id, person_key, last_updated, deleted, content FROM resource WHERE rid = ANY(${ridList})`);
   for (const table of ['search_string', 'search_date', 'search_quantity', 'search_reference']) {
-    statement.add(`DELETE FROM ${table} WHERE rid = ANY(${rids})`);
+    statement.add(`DELETE FROM ${table} WHERE rid = ANY(${ridList})`);
   }
   statement.add(`UPDATE resource AS r SET version_id = u.v, last_updated = u.lu, deleted = u.del, person_key = u.pk, content = u.c, tokens = u.tk
-    FROM jsonb_to_recordset(${statement.param(rowsDocument(versions))}::jsonb) AS u(${ROW_COLUMNS})
+    FROM jsonb_to_recordset(${statement.param(rowsDocument(versions, rids))}::jsonb) AS u(${ROW_COLUMNS})
     WHERE r.rid = u.rid`);
 }
 
@@ -119,11 +124,11 @@ const INDEX_TABLES: Array<[table: string, columns: string, types: string[]]> = [
   ['search_reference', 'rid, person_key, param, target', ['bigint', 'bigint', 'int', 'bigint']],
 ];
 
-function insertIndexRows(statement: WriteStatement, versions: readonly PreparedVersion[]): void {
+function insertIndexRows(statement: WriteStatement, versions: readonly PreparedVersion[], rids: ReadonlyMap<PreparedVersion, string>, anyNew: boolean): void {
   const columns = INDEX_TABLES.map(([, , types]) => types.map(() => [] as unknown[]));
   for (const v of versions) {
     if (v.deleted) continue;
-    const head = [v.rid, v.rows.personKey];
+    const head = [rids.get(v), v.rows.personKey];
     v.rows.strings.forEach((row) => pushRow(columns[0]!, [...head, ...row]));
     v.rows.dates.forEach((row) => pushRow(columns[1]!, [...head, ...row]));
     v.rows.quantities.forEach((row) => pushRow(columns[2]!, [...head, ...row]));
@@ -133,7 +138,13 @@ function insertIndexRows(statement: WriteStatement, versions: readonly PreparedV
     const cols = columns[t]!;
     if (cols[0]!.length === 0) return;
     const arrays = cols.map((values, i) => `${statement.param(encodeInfinity(values))}::${types[i]}[]`);
-    statement.add(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays.join(', ')})`);
+    if (!anyNew) {
+      statement.add(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays.join(', ')})`);
+      return;
+    }
+    const aliases = types.map((_, i) => `c${i}`);
+    statement.add(`INSERT INTO ${table} (${names}) SELECT ${['coalesce(n.rid, u.c0)', ...aliases.slice(1).map((a) => `u.${a}`)].join(', ')}
+      FROM unnest(${arrays.join(', ')}) AS u(${aliases.join(', ')}) LEFT JOIN ${NEW_RIDS} n ON n.n = -u.c0`);
   });
 }
 

@@ -96,32 +96,38 @@ export async function membersOf(sql: Queryable, personIds: readonly string[]): P
   return rows.map(toLink);
 }
 
-/** Writes the links (insert or replace) and moves each identity_record to its new person. */
 /** Ends a record's current link (its history row is the caller's). */
 export async function deleteLink(sql: Queryable, patientId: string): Promise<void> {
   await sql.query('DELETE FROM identity_link WHERE patient_id = $1', [patientId]);
 }
 
-export async function writeLinks(sql: Queryable, changes: readonly LinkChange[], actor: Actor): Promise<void> {
-  if (changes.length === 0) return;
+/**
+ * Writes the links (insert or replace), moves each identity_record to its new person and appends
+ * the decisions to the history, in one statement.
+ */
+export async function writeLinks(sql: Queryable, changes: readonly LinkChange[], actor: Actor, history: readonly HistoryAppend[] = []): Promise<void> {
+  if (changes.length === 0) {
+    await appendHistory(sql, history, actor);
+    return;
+  }
   const rows = changes.map((c) => ({
     patient_id: c.patientId, person_id: c.personId, kind: c.kind, basis: c.basis,
     weight: c.weight ?? null, explanation: c.explanation ?? null, reason: c.reason ?? null,
   }));
   await sql.query(
-    `INSERT INTO identity_link (patient_id, person_id, kind, basis, weight, explanation, decided_by, reason, decided_at)
-     SELECT c.patient_id, c.person_id, c.kind, c.basis, c.weight, c.explanation, $2, c.reason, now()
-     FROM jsonb_to_recordset($1::jsonb) AS c(patient_id text, person_id text, kind text, basis text, weight double precision, explanation jsonb, reason text)
-     ON CONFLICT (patient_id) DO UPDATE SET person_id = EXCLUDED.person_id, kind = EXCLUDED.kind, basis = EXCLUDED.basis,
-       weight = EXCLUDED.weight, explanation = EXCLUDED.explanation, decided_by = EXCLUDED.decided_by,
-       reason = EXCLUDED.reason, decided_at = EXCLUDED.decided_at`,
-    [JSON.stringify(rows), actor],
-  );
-  await sql.query(
-    `UPDATE identity_record r SET person_id = c.person_id, updated_at = now()
-     FROM jsonb_to_recordset($1::jsonb) AS c(patient_id text, person_id text)
-     WHERE r.patient_id = c.patient_id AND r.person_id IS DISTINCT FROM c.person_id`,
-    [JSON.stringify(rows)],
+    `WITH c AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS c(patient_id text, person_id text, kind text, basis text, weight double precision, explanation jsonb, reason text)),
+     links AS (
+       INSERT INTO identity_link (patient_id, person_id, kind, basis, weight, explanation, decided_by, reason, decided_at)
+       SELECT c.patient_id, c.person_id, c.kind, c.basis, c.weight, c.explanation, $2, c.reason, now() FROM c
+       ON CONFLICT (patient_id) DO UPDATE SET person_id = EXCLUDED.person_id, kind = EXCLUDED.kind, basis = EXCLUDED.basis,
+         weight = EXCLUDED.weight, explanation = EXCLUDED.explanation, decided_by = EXCLUDED.decided_by,
+         reason = EXCLUDED.reason, decided_at = EXCLUDED.decided_at
+       RETURNING 1),
+     history AS (${historyInsert('$3', '$2')} RETURNING 1)
+     UPDATE identity_record r SET person_id = c.person_id, updated_at = now()
+     FROM c WHERE r.patient_id = c.patient_id AND r.person_id IS DISTINCT FROM c.person_id`,
+    [JSON.stringify(rows), actor, historyDocument(history)],
   );
 }
 
@@ -140,20 +146,26 @@ export async function refreshLinkScores(sql: Queryable, changes: readonly LinkCh
 /** A history row to append; its id, actor and time are the database's and the caller's. */
 export type HistoryAppend = Omit<LinkHistoryEntry, 'id' | 'decidedBy' | 'at'>;
 
+/** The history insert, given the parameters holding the entries (historyDocument) and the actor. */
+function historyInsert(entries: string, actor: string): string {
+  // Ordinality keeps the order given, so history ids read as the decisions were made.
+  return `INSERT INTO identity_link_history (patient_id, person_id, previous_person_id, action, kind, basis, weight, explanation, decided_by, reason)
+    SELECT h.v->>'patient_id', h.v->>'person_id', h.v->>'previous_person_id', h.v->>'action', h.v->>'kind', h.v->>'basis',
+      (h.v->>'weight')::double precision, NULLIF(h.v->'explanation', 'null'::jsonb), ${actor}, h.v->>'reason'
+    FROM jsonb_array_elements(${entries}::jsonb) WITH ORDINALITY AS h(v, n)
+    ORDER BY h.n`;
+}
+
+function historyDocument(entries: readonly HistoryAppend[]): string {
+  return JSON.stringify(entries.map((e) => ({
+    patient_id: e.patientId, person_id: e.personId ?? null, previous_person_id: e.previousPersonId ?? null, action: e.action,
+    kind: e.kind, basis: e.basis ?? null, weight: e.weight ?? null, explanation: e.explanation ?? null, reason: e.reason ?? null,
+  })));
+}
+
 export async function appendHistory(sql: Queryable, entries: readonly HistoryAppend[], actor: Actor): Promise<void> {
   if (entries.length === 0) return;
-  await sql.query(
-    // Ordinality keeps the order given, so history ids read as the decisions were made.
-    `INSERT INTO identity_link_history (patient_id, person_id, previous_person_id, action, kind, basis, weight, explanation, decided_by, reason)
-     SELECT h.v->>'patient_id', h.v->>'person_id', h.v->>'previous_person_id', h.v->>'action', h.v->>'kind', h.v->>'basis',
-       (h.v->>'weight')::double precision, NULLIF(h.v->'explanation', 'null'::jsonb), $2, h.v->>'reason'
-     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS h(v, n)
-     ORDER BY h.n`,
-    [JSON.stringify(entries.map((e) => ({
-      patient_id: e.patientId, person_id: e.personId ?? null, previous_person_id: e.previousPersonId ?? null, action: e.action,
-      kind: e.kind, basis: e.basis ?? null, weight: e.weight ?? null, explanation: e.explanation ?? null, reason: e.reason ?? null,
-    }))), actor],
-  );
+  await sql.query(historyInsert('$1', '$2'), [historyDocument(entries), actor]);
 }
 
 /** Decisions about a record, or about everyone who was ever in a person, newest first. */

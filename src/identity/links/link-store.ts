@@ -104,8 +104,7 @@ export class LinkStore {
     }
     await refreshLinkScores(this.sql, toRefresh);
     if (toWrite.length === 0) return;
-    await writeLinks(this.sql, toWrite, actor);
-    await appendHistory(this.sql, history, actor);
+    await writeLinks(this.sql, toWrite, actor, history);
     await this.rebuild(toWrite, current);
   }
 
@@ -144,8 +143,7 @@ export class LinkStore {
     // The record is alone by decision, but its new link is automatic: later runs may still find
     // its true person; the rules are what keep it away from the records it was taken from.
     const change: LinkChange = { patientId, personId, kind: 'auto', basis: 'sole', reason: why };
-    await writeLinks(this.sql, [change], actor);
-    await appendHistory(this.sql, [{ patientId, personId, previousPersonId: link.personId, action: 'unlink', kind: 'manual', basis: 'sole', reason: why }], actor);
+    await writeLinks(this.sql, [change], actor, [{ patientId, personId, previousPersonId: link.personId, action: 'unlink', kind: 'manual', basis: 'sole', reason: why }]);
     await rules.addRules(this.sql, others.map((o) => [patientId, o.patientId] as const), 'different', actor, why);
     await writePersons(this.repo, this.sql, [link.personId, personId]);
     return personId;

@@ -6,6 +6,7 @@ import { FhirError } from '../../fhir/errors.ts';
 import { DERIVED_SOURCES, NHS_NUMBER_SYSTEM, NHS_NUMBER_VERIFICATION_EXTENSION, NHS_NUMBER_VERIFICATION_SYSTEM_ENGLAND, SHAREDCARE_CODE_SYSTEM_PREFIX } from '../../fhir/systems.ts';
 import type { Queryable } from '../../store/driver.ts';
 import type { Repository, WriteResult } from '../../store/repository.ts';
+import { hydrate, RESOURCE_COLUMNS, type StoredRow } from '../../store/stored-row.ts';
 import type { MatchRecord } from '../match-types.ts';
 import { membersOf } from './link-rows.ts';
 import type { LinkRow } from './link-types.ts';
@@ -84,31 +85,31 @@ export function buildRetiredPerson(personId: string, survivor?: { personId: stri
   };
 }
 
-const SEARCH_CHUNK = 200;
-
-/** The stored Patients among these ids (deleted or unknown ones are simply absent). */
-async function readPatients(repo: Repository, ids: readonly string[]): Promise<Map<string, Patient>> {
-  const found = new Map<string, Patient>();
-  for (let i = 0; i < ids.length; i += SEARCH_CHUNK) {
-    const chunk = ids.slice(i, i + SEARCH_CHUNK);
-    const query: Array<[string, string]> = [['_id', chunk.join(',')], ['_count', String(SEARCH_CHUNK)], ['_total', 'none']];
-    const result = await repo.search(repo.parseSearch('Patient', query), { owner: 'sharedcare:identity' });
-    for (const m of result.matches) if (m.mode === 'match') found.set(m.resource.id!, m.resource as Patient);
+/**
+ * The stored Patients among these ids (deleted or unknown ones are simply absent) and their match
+ * features, in one round trip (a search would take three).
+ */
+async function readPatientsAndFeatures(sql: Queryable, ids: readonly string[]): Promise<{ patients: Map<string, Patient>; features: Map<string, MatchRecord> }> {
+  const patients = new Map<string, Patient>();
+  const features = new Map<string, MatchRecord>();
+  if (ids.length === 0) return { patients, features };
+  const { rows } = await sql.query<StoredRow & { patient_id: string; deleted: boolean | null; features: MatchRecord | null }>(
+    `SELECT p.id AS patient_id, f.features, r.deleted, ${RESOURCE_COLUMNS}
+     FROM unnest($1::text[]) AS p(id)
+     LEFT JOIN resource r ON r.type = 'Patient' AND r.id = p.id
+     LEFT JOIN identity_record f ON f.patient_id = p.id`,
+    [[...new Set(ids)]],
+  );
+  for (const row of rows) {
+    if (row.content && row.deleted === false) patients.set(row.patient_id, hydrate(row) as Patient);
+    if (row.features) features.set(row.patient_id, row.features);
   }
-  return found;
-}
-
-async function readFeatures(sql: Queryable, ids: readonly string[]): Promise<Map<string, MatchRecord>> {
-  if (ids.length === 0) return new Map();
-  const { rows } = await sql.query<{ patient_id: string; features: MatchRecord }>(
-    'SELECT patient_id, features FROM identity_record WHERE patient_id = ANY($1::text[])', [ids]);
-  return new Map(rows.map((r) => [r.patient_id, r.features]));
+  return { patients, features };
 }
 
 /** Each linked record with its Patient and match features. */
-export async function loadSources(repo: Repository, sql: Queryable, links: readonly LinkRow[]): Promise<PersonSource[]> {
-  const ids = links.map((l) => l.patientId);
-  const [patients, features] = [await readPatients(repo, ids), await readFeatures(sql, ids)];
+export async function loadSources(sql: Queryable, links: readonly LinkRow[]): Promise<PersonSource[]> {
+  const { patients, features } = await readPatientsAndFeatures(sql, links.map((l) => l.patientId));
   return links.map((link) => {
     const patient = patients.get(link.patientId);
     const record = features.get(link.patientId);
@@ -141,7 +142,7 @@ export async function writePersons(repo: Repository, sql: Queryable, personIds: 
   redirects: ReadonlyMap<string, Redirect> = new Map()): Promise<WriteResult[]> {
   const ids = [...new Set(personIds)].sort();
   const links = await membersOf(sql, ids);
-  const sources = await loadSources(repo, sql, links);
+  const sources = await loadSources(sql, links);
   const byPerson = new Map<string, PersonSource[]>();
   for (const s of sources) byPerson.set(s.link.personId, [...(byPerson.get(s.link.personId) ?? []), s]);
   const assuranceOfPatient = new Map(sources.map((s) => [s.link.patientId, assuranceOf(s)]));

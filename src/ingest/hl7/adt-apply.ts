@@ -3,6 +3,7 @@
 // patient-state.ts) and writes through SourceWriter, so a re-sent message changes nothing. An A40
 // also re-points the merged patient's encounters to the survivor, in the same transaction.
 import type { Encounter, Patient, Resource } from '@medplum/fhirtypes';
+import { lockResourceKeys } from '../../store/advisory-locks.ts';
 import type { Queryable } from '../../store/driver.ts';
 import type { Repository } from '../../store/repository.ts';
 import type { SqlPart } from '../../store/write-resources.ts';
@@ -11,7 +12,6 @@ import { fromSource, sourceIdentifierSystem, sourceResourceId } from '../provena
 import { SourceWriter, type AppliedOutcome, type MappedRecord } from '../source-writer.ts';
 import type { MappedAdt } from './adt-message.ts';
 import { hl7Invalid } from './hl7-errors.ts';
-import { lockResources } from './message-log.ts';
 import { compareEvents, judgePatient, mergedPatient, nextPatient, replacedBy, takesDetails, type SnapshotEvent } from './patient-state.ts';
 import { storedEvents, type VisitEvent } from './visit-event.ts';
 import { latestMrn, visitEncounter, withEvent } from './visit-fold.ts';
@@ -93,7 +93,8 @@ async function mergeRecords(repo: Repository, sql: Queryable, mapped: MappedAdt,
   const finalSurvivor = await survivorOf(sql, survivorKey, stored);
   if (finalSurvivor === mergedKey) throw hl7Invalid('INGEST_HL7_MERGE', 'The surviving patient was already merged into the patient MRG-1 names', 'MRG-1');
   const visits = (await encountersOf(repo, mergedKey)).map((e) => `Encounter/${e.id}`);
-  await lockResources(sql, visits);
+  // Advisory locks on the merged patient's encounters, found only after the first locks.
+  await lockResourceKeys(sql, visits);
   const current = await readStored(sql, visits);
   const records = [record('patient', mapped.mergedMrn!, source, mergedPatient(stored.get(mergedKey) as Patient | undefined, source, mapped.mergedMrn!, survivorKey))];
   for (const encounter of current.values() as Iterable<Encounter | undefined>) {

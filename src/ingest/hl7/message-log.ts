@@ -2,7 +2,7 @@
 // so a message sent again is answered with the original ACK and changes nothing.
 import type { Queryable } from '../../store/driver.ts';
 import type { SqlPart } from '../../store/write-resources.ts';
-import { hash64 } from '../../store/hash.ts';
+import { markHeld, resourceLockKeys } from '../../store/advisory-locks.ts';
 import type { Hl7Envelope } from './adt-header.ts';
 import type { AckCode } from './hl7-errors.ts';
 
@@ -21,24 +21,19 @@ export async function previousAck(q: Queryable, envelope: Hl7Envelope): Promise<
 /**
  * Takes the transaction's advisory locks on the resources a message will write (`Type/id`, sorted
  * in one statement as putMany takes them, so writers of one patient or visit queue and never
- * deadlock on each other) and, in the same round trip, looks the message up in the log.
+ * deadlock on each other) and, in the same round trip, looks the message up in the log. The locks
+ * are remembered for the transaction, so writing those resources does not ask for them again.
  */
 export async function lockAndFindPrevious(sql: Queryable, resourceKeys: readonly string[], envelope: Hl7Envelope): Promise<LoggedAck | undefined> {
-  const locks = [...new Set(resourceKeys.map((k) => hash64(k)))].sort();
+  const locks = resourceLockKeys(resourceKeys);
   const { rows } = await sql.query<{ ack_code: AckCode | null; ack: string | null }>(
     `SELECT (SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k) AS locked, m.ack_code, m.ack
      FROM (SELECT 1) AS one LEFT JOIN hl7_message m ON m.sender = $2 AND m.control_id = $3`,
     [locks, envelope.sender, envelope.controlId],
   );
+  markHeld(sql, locks);
   const row = rows[0];
   return row?.ack_code && row.ack ? { code: row.ack_code, ack: row.ack } : undefined;
-}
-
-/** Advisory locks on more resources (an A40's encounters, found after the first locks). */
-export async function lockResources(sql: Queryable, resourceKeys: readonly string[]): Promise<void> {
-  if (resourceKeys.length === 0) return;
-  const locks = [...new Set(resourceKeys.map((k) => hash64(k)))].sort();
-  await sql.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [locks]);
 }
 
 /** The ACK log row as a part of the message's write statement; `replace` (a replay that now succeeds) overwrites an earlier AE/AR. */

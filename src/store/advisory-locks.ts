@@ -1,0 +1,36 @@
+// Transaction-scoped advisory locks on resources (`Type/id`), remembered per transaction: a writer
+// that already holds a resource's lock (an HL7 message locks its patient and visit before reading
+// them) is not sent to the database again to take it when the resources are written.
+import type { Queryable } from './driver.ts';
+import { hash64 } from './hash.ts';
+
+// Keyed by the transaction's own Queryable, which lives exactly as long as the transaction (no savepoints are used).
+const held = new WeakMap<Queryable, Set<string>>();
+
+/** The lock keys of resources, distinct and sorted, so every writer takes them in one order and none deadlock. */
+export function resourceLockKeys(resourceKeys: readonly string[]): string[] {
+  return [...new Set(resourceKeys.map((k) => hash64(k)))].sort();
+}
+
+/** The keys among `keys` this transaction does not hold yet. */
+export function keysNotHeld(tx: Queryable, keys: readonly string[]): string[] {
+  const mine = held.get(tx);
+  return mine ? keys.filter((k) => !mine.has(k)) : [...keys];
+}
+
+/** Records that the transaction now holds these keys (after the statement taking them succeeded). */
+export function markHeld(tx: Queryable, keys: readonly string[]): void {
+  // A driver outside a transaction holds nothing past its statement (and lives for ever): never remember.
+  if ('transaction' in tx) return;
+  let mine = held.get(tx);
+  if (!mine) held.set(tx, (mine = new Set()));
+  for (const k of keys) mine.add(k);
+}
+
+/** Takes the transaction's advisory locks on these resources, skipping those it already holds. */
+export async function lockResourceKeys(tx: Queryable, resourceKeys: readonly string[]): Promise<void> {
+  const keys = keysNotHeld(tx, resourceLockKeys(resourceKeys));
+  if (keys.length === 0) return;
+  await tx.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [keys]);
+  markHeld(tx, keys);
+}
