@@ -4,11 +4,13 @@
 //   a call against 0.6 ms with the cached generic plan). The generic plan is index-driven for both
 //   arms (one person's records, or everyone an organisation's records name), so the function keeps it.
 // - A request about one person read every one of that person's records (hundreds for someone often in
-//   hospital) to find the few that can relate. A partial index holds just those.
+//   hospital) to find the few that can relate. A partial index holds just those. Its predicate names
+//   person_key too: with only the types, the planner scanned it for any search of those types (a
+//   month of Encounters went from 15 to 80 ms); a lookup by person key implies it, a search does not.
 export const name = 'standing-plan';
 export const sql = `
 CREATE INDEX resource_relating_person ON resource (person_key)
-  WHERE type IN ('EpisodeOfCare', 'CareTeam', 'ServiceRequest', 'Encounter', 'Patient') AND NOT deleted;
+  WHERE person_key IS NOT NULL AND type IN ('EpisodeOfCare', 'CareTeam', 'ServiceRequest', 'Encounter', 'Patient') AND NOT deleted;
 
 CREATE OR REPLACE FUNCTION access_standing(p_subject text, p_targets bigint[], p_params int[], p_id_keys bigint[], p_id_types text[],
   p_recent text, p_now timestamptz, p_scope bigint[])

@@ -110,20 +110,21 @@ async function keysetPage(q: Queryable, request: SearchRequest, ctx: SearchRunCo
   const backwards = request.cursor?.before !== undefined;
   const bound = backwards ? `r.rid < ${params.add(request.cursor!.before)}` : request.cursor?.after ? `r.rid > ${params.add(request.cursor.after)}` : 'TRUE';
   // The first page fixes the snapshot later pages keep to (no row written since appears in them):
-  // the newest rid, read by the same statement as the page, so it is of the same moment.
+  // the newest rid, read by the same statement as the page, so it is of the same moment. The page
+  // is found by rid alone and its resources fetched after: selecting them in the same statement
+  // made the planner walk the table in rid order (a month of Encounters in 200,000 resources: 12 → 75 ms).
   const given = request.cursor?.maxRid;
-  const { rows } = await q.query<StoredRow & { rid: string; max_rid?: string | null }>(
-    `SELECT r.rid, ${RESOURCE_COLUMNS}${given ? '' : ', (SELECT max(rid) FROM resource) AS max_rid'} FROM resource r
+  const { rows } = await q.query<{ rid: string; max_rid?: string | null }>(
+    `SELECT r.rid${given ? '' : ', (SELECT max(rid) FROM resource) AS max_rid'} FROM resource r
       WHERE ${where}${given ? ` AND r.rid <= ${params.add(given)}` : ''} AND ${bound}
      ORDER BY r.rid ${backwards ? 'DESC' : 'ASC'} LIMIT ${request.count + 1}`,
     params.values,
   );
   const maxRid = given ?? rows[0]?.max_rid ?? '0';
   const more = rows.length > request.count;
-  const page = rows.slice(0, request.count);
-  if (backwards) page.reverse();
-  const rids = page.map((r) => r.rid);
-  const resources = page.map(hydrate);
+  const rids = rows.slice(0, request.count).map((r) => r.rid);
+  if (backwards) rids.reverse();
+  const resources = await fetchByRids(q, rids);
   const base = withoutPaging(ctx.query);
   const first = rids[0];
   const last = rids[rids.length - 1];
