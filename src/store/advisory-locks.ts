@@ -27,10 +27,15 @@ export function markHeld(tx: Queryable, keys: readonly string[]): void {
   for (const k of keys) mine.add(k);
 }
 
+/** SQL taking the advisory locks on the keys in the bigint[] parameter `param`, in the keys' order. */
+export function lockKeysSql(param: string): string {
+  return `SELECT count(pg_advisory_xact_lock(k)) FROM unnest(${param}::bigint[]) AS k`;
+}
+
 /** Takes the transaction's advisory locks on these resources, skipping those it already holds. */
 export async function lockResourceKeys(tx: Queryable, resourceKeys: readonly string[]): Promise<void> {
   const keys = keysNotHeld(tx, resourceLockKeys(resourceKeys));
   if (keys.length === 0) return;
-  await tx.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [keys]);
+  await tx.query(lockKeysSql('$1'), [keys]);
   markHeld(tx, keys);
 }

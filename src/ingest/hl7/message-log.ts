@@ -2,7 +2,7 @@
 // so a message sent again is answered with the original ACK and changes nothing.
 import type { Queryable } from '../../store/driver.ts';
 import type { SqlPart } from '../../store/write-resources.ts';
-import { markHeld, resourceLockKeys } from '../../store/advisory-locks.ts';
+import { lockKeysSql, markHeld, resourceLockKeys } from '../../store/advisory-locks.ts';
 import type { Hl7Envelope } from './adt-header.ts';
 import type { AckCode } from './hl7-errors.ts';
 
@@ -27,7 +27,7 @@ export async function previousAck(q: Queryable, envelope: Hl7Envelope): Promise<
 export async function lockAndFindPrevious(sql: Queryable, resourceKeys: readonly string[], envelope: Hl7Envelope): Promise<LoggedAck | undefined> {
   const locks = resourceLockKeys(resourceKeys);
   const { rows } = await sql.query<{ ack_code: AckCode | null; ack: string | null }>(
-    `SELECT (SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k) AS locked, m.ack_code, m.ack
+    `SELECT (${lockKeysSql('$1')}) AS locked, m.ack_code, m.ack
      FROM (SELECT 1) AS one LEFT JOIN hl7_message m ON m.sender = $2 AND m.control_id = $3`,
     [locks, envelope.sender, envelope.controlId],
   );
