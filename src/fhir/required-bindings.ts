@@ -99,6 +99,12 @@ function addElement(out: ElementIndex, el: ElementDefinition, expand: (url: stri
   }
 }
 
+/** The codes a `code` element's required binding allows, when they can be enumerated (parent: a type or backbone path). */
+export function requiredCodes(parentPath: string, name: string): ReadonlySet<string> | undefined {
+  index ??= buildIndex();
+  return index.get(parentPath)?.get(name)?.codes;
+}
+
 /** Issues for every `code` outside its required value set, located by FHIRPath. */
 export function requiredBindingIssues(resource: { resourceType: string }): Issue[] {
   index ??= buildIndex();
