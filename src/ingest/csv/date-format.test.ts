@@ -63,6 +63,17 @@ describe('DateCodec', () => {
     expect(uk.readDateTime('27/10/2024 01:30:00')).toBe('2024-10-27T01:30:00Z');
   });
 
+  it('writes local time as Intl does every ten minutes across both clock changes (offsets are remembered per day)', () => {
+    const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    for (const day of ['2024-03-30', '2024-03-31', '2024-10-26', '2024-10-27', '1995-10-22']) {
+      for (let at = Date.parse(`${day}T00:00:00Z`), end = at + 2 * 86_400_000; at < end; at += 600_000) {
+        const expected = local.format(at).replace(',', '');
+        expect(uk.writeDateTime(new Date(at).toISOString().slice(0, 19) + 'Z'), new Date(at).toISOString()).toBe(expected);
+      }
+    }
+  });
+
   it('a pattern without a year, month and day is refused', () => {
     expect(() => compileFormat('dd/MM')).toThrow(/yyyy/);
     expect(compileFormat('yyyyMMddHHmm').parse('202403051530')).toEqual({ year: 2024, month: 3, day: 5, hour: 15, minute: 30, second: 0 });

@@ -162,10 +162,14 @@ export class DateCodec {
   }
 }
 
+const DAY_MS = 86_400_000;
+
 /** Wall-clock time in a named zone ↔ UTC instants, through Intl (Europe/London's summer time included). */
 class ZoneOffsets {
   private readonly utc: boolean;
   private readonly formatter?: Intl.DateTimeFormat;
+  /** UTC day → the zone's offset all that day (NaN on a day the clocks change): Intl costs ~10 µs a call. */
+  private readonly dayOffsets = new Map<number, number>();
 
   constructor(timeZone: string) {
     this.utc = timeZone === 'UTC';
@@ -176,13 +180,8 @@ class ZoneOffsets {
   }
 
   fromUtc(instant: number): Parts {
-    if (!this.formatter) {
-      const d = new Date(instant);
-      return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
-    }
-    const parts = this.formatter.formatToParts(instant);
-    const value = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-    return { year: value('year'), month: value('month'), day: value('day'), hour: value('hour'), minute: value('minute'), second: value('second') };
+    const d = new Date(this.utc ? instant : instant + this.offset(instant));
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
   }
 
   /** The instant a local wall-clock time names; in the hour that repeats when the clocks go back, the later one. */
@@ -195,7 +194,20 @@ class ZoneOffsets {
   }
 
   private offset(instant: number): number {
-    const p = this.fromUtc(instant);
-    return Date.UTC(p.year, p.month - 1, p.day, p.hour ?? 0, p.minute ?? 0, p.second ?? 0) - Math.floor(instant / 1000) * 1000;
+    const day = Math.floor(instant / DAY_MS);
+    let offset = this.dayOffsets.get(day);
+    if (offset === undefined) {
+      const start = this.exactOffset(day * DAY_MS);
+      offset = start === this.exactOffset((day + 1) * DAY_MS - 1000) ? start : Number.NaN;
+      if (this.dayOffsets.size >= 50_000) this.dayOffsets.clear();
+      this.dayOffsets.set(day, offset);
+    }
+    return Number.isNaN(offset) ? this.exactOffset(instant) : offset;
+  }
+
+  private exactOffset(instant: number): number {
+    const parts = this.formatter!.formatToParts(instant);
+    const value = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+    return Date.UTC(value('year'), value('month') - 1, value('day'), value('hour'), value('minute'), value('second')) - Math.floor(instant / 1000) * 1000;
   }
 }

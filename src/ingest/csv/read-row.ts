@@ -90,39 +90,44 @@ function missingOrUnmapped(state: ReadState, field: string, column: string): Qua
     : { code: 'INGEST_CSV_REQUIRED', message: `Column ${column} (${field}) is empty`, location: column };
 }
 
+// Module functions, not closures per field: a row reads dozens of fields.
+function fail(state: ReadState, column: string, code: string, message: string): undefined {
+  state.reasons.push({ code, message: `${message} (column ${column})`, location: column });
+  return undefined;
+}
+
+function splitList(binding: HeaderBinding, text: string): string[] {
+  return text.split(binding.profile.listSeparator).map((s) => s.trim());
+}
+
 function readField(binding: HeaderBinding, def: FieldDef, column: string, text: string, translator: CodeTranslator, state: ReadState,
   report?: ImportReport): unknown {
-  const fail = (code: string, message: string) => {
-    state.reasons.push({ code, message: `${message} (column ${column})`, location: column });
-    return undefined;
-  };
   const dates = binding.record.dates;
-  const split = () => text.split(binding.profile.listSeparator).map((s) => s.trim());
   switch (def.kind) {
     case 'id': case 'text': return text;
-    case 'date': return dates.readDate(text) ?? fail('INGEST_CSV_DATE', `'${text}' is not a date in this profile's formats`);
-    case 'dateTime': return dates.readDateTime(text) ?? fail('INGEST_CSV_DATE', `'${text}' is not a date or time in this profile's formats`);
+    case 'date': return dates.readDate(text) ?? fail(state, column, 'INGEST_CSV_DATE', `'${text}' is not a date in this profile's formats`);
+    case 'dateTime': return dates.readDateTime(text) ?? fail(state, column, 'INGEST_CSV_DATE', `'${text}' is not a date or time in this profile's formats`);
     case 'boolean': {
       const lower = text.toLowerCase();
       if (binding.profile.booleans.true.some((t) => t.toLowerCase() === lower)) return true;
       if (binding.profile.booleans.false.some((t) => t.toLowerCase() === lower)) return false;
-      return fail('INGEST_CSV_VALUE', `'${text}' is not yes or no`);
+      return fail(state, column, 'INGEST_CSV_VALUE', `'${text}' is not yes or no`);
     }
     case 'nhsNumber': {
       const digits = text.replace(/\s+/g, '');
-      if (isPlaceholderNhsNumber(digits)) return fail('INGEST_CSV_NHS_NUMBER', 'The NHS number is a placeholder, not a real number');
-      return isValidNhsNumber(digits) ? digits : fail('INGEST_CSV_NHS_NUMBER', 'The NHS number fails the Modulus 11 check');
+      if (isPlaceholderNhsNumber(digits)) return fail(state, column, 'INGEST_CSV_NHS_NUMBER', 'The NHS number is a placeholder, not a real number');
+      return isValidNhsNumber(digits) ? digits : fail(state, column, 'INGEST_CSV_NHS_NUMBER', 'The NHS number fails the Modulus 11 check');
     }
     case 'enum': {
       const local = binding.record.values[def.name];
       const value = local ? (Object.entries(local).find(([k]) => k.toLowerCase() === text.toLowerCase())?.[1] ?? text) : text.toLowerCase();
-      return def.values!.includes(value) ? value : fail('INGEST_CSV_VALUE', `'${text}' is not one of ${def.values!.join(', ')}`);
+      return def.values!.includes(value) ? value : fail(state, column, 'INGEST_CSV_VALUE', `'${text}' is not one of ${def.values!.join(', ')}`);
     }
     case 'code': return readCode(binding, def, column, text, translator, state, report);
-    case 'idList': case 'textList': return split().filter((s) => s !== '');
+    case 'idList': case 'textList': return splitList(binding, text).filter((s) => s !== '');
     case 'dateList': {
-      const items = split().map((s) => (s === '' ? '' : dates.readDate(s)));
-      return items.includes(undefined) ? fail('INGEST_CSV_DATE', `'${text}' holds an item that is not a date`) : items;
+      const items = splitList(binding, text).map((s) => (s === '' ? '' : dates.readDate(s)));
+      return items.includes(undefined) ? fail(state, column, 'INGEST_CSV_DATE', `'${text}' holds an item that is not a date`) : items;
     }
   }
 }
