@@ -236,8 +236,8 @@ function primitiveIsValid(check: PrimitiveCheck, value: unknown): boolean {
 
 /**
  * True only when the resource is certainly valid: every element known and of its type, cardinality,
- * primitive formats, required codes, error invariants and the UK Core rules all hold. False means "not proven": the full
- * validator must decide, and it alone reports issues.
+ * primitive formats, required codes, error invariants and the UK Core rules all hold. False means
+ * "not proven": the full validator must decide, and it alone reports issues.
  */
 export function isCertainlyValid(resource: unknown): boolean {
   if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) return false;
