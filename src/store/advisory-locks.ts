@@ -18,6 +18,11 @@ export function keysNotHeld(tx: Queryable, keys: readonly string[]): string[] {
   return mine ? keys.filter((k) => !mine.has(k)) : [...keys];
 }
 
+/** Whether the transaction holds the lock on one resource (`Type/id`). */
+export function holdsResourceLock(tx: Queryable, resourceKey: string): boolean {
+  return held.get(tx)?.has(hash64(resourceKey)) ?? false;
+}
+
 /** Records that the transaction now holds these keys (after the statement taking them succeeded). */
 export function markHeld(tx: Queryable, keys: readonly string[]): void {
   // A driver outside a transaction holds nothing past its statement (and lives for ever): never remember.

@@ -6,17 +6,11 @@ import { FhirError, invalid } from '../fhir/errors.ts';
 import { isValidId } from '../fhir/validate.ts';
 import { lockResourceKeys } from './advisory-locks.ts';
 import type { Queryable } from './driver.ts';
+import { LOCKED_ROW_COLUMNS, takeLockedRows, type LockedRow } from './locked-reads.ts';
 import { prepareBatch, type PrepareContext, type VersionSlot } from './prepare-version.ts';
 import { passesFilter, type PutOptions, type WriteResult } from './repository.ts';
-import { dehydrate, hydrate, RESOURCE_COLUMNS, type StoredRow } from './stored-row.ts';
+import { dehydrate, hydrate } from './stored-row.ts';
 import { writeVersions, type PreparedVersion } from './write-resources.ts';
-
-interface ExistingRow extends StoredRow {
-  rid: string;
-  deleted: boolean;
-  person_key: string | null;
-  tokens: string[];
-}
 
 /** Deep equality of JSON values, ignoring object key order (jsonb does not keep it). */
 export function sameJson(a: unknown, b: unknown): boolean {
@@ -48,6 +42,21 @@ function checkIds(resources: readonly Resource[]): string[] {
   });
 }
 
+/** The current rows of the resources: those the transaction read under their locks, the rest read now. */
+async function currentRows(q: Queryable, resources: readonly Resource[], keys: readonly string[]): Promise<Map<string, LockedRow>> {
+  const taken = takeLockedRows(q, keys);
+  const existing = new Map<string, LockedRow>();
+  for (const [key, row] of taken) if (row) existing.set(key, row);
+  const unread = resources.filter((_, i) => !taken.has(keys[i]!));
+  if (unread.length === 0) return existing;
+  const { rows } = await q.query<LockedRow>(
+    `SELECT ${LOCKED_ROW_COLUMNS} FROM resource r JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.type = k.t AND r.id = k.i`,
+    [unread.map((r) => r.resourceType), unread.map((r) => r.id)],
+  );
+  for (const row of rows) existing.set(`${row.type}/${row.id}`, row);
+  return existing;
+}
+
 /**
  * Puts every resource at its id within the caller's transaction: new ids are created, changed
  * content gets a new version, identical content is left alone ('unchanged').
@@ -63,12 +72,7 @@ export async function putResources(q: Queryable, ctx: PrepareContext, resources:
   // Writers of the same ids queue behind each other, in one order so they cannot deadlock;
   // this also serialises two imports creating the same new resource.
   await lockResourceKeys(q, keys);
-  const { rows } = await q.query<ExistingRow>(
-    `SELECT r.rid, r.deleted, r.person_key, r.tokens, ${RESOURCE_COLUMNS} FROM resource r
-     JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.type = k.t AND r.id = k.i`,
-    [resources.map((r) => r.resourceType), resources.map((r) => r.id)],
-  );
-  const existing = new Map(rows.map((row) => [`${row.type}/${row.id}`, row]));
+  const existing = await currentRows(q, resources, keys);
 
   const results: Array<WriteResult | undefined> = [];
   const toWrite: Resource[] = [];

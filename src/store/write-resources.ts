@@ -4,6 +4,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Queryable } from './driver.ts';
 import type { IndexRows } from './index-rows.ts';
+import { forgetLockedRows } from './locked-reads.ts';
 import { SqlParams } from './search/search-sql.ts';
 import { dehydrate } from './stored-row.ts';
 
@@ -75,6 +76,7 @@ export async function writeVersions(tx: Queryable, versions: readonly PreparedVe
     await statement.run(tx);
     return;
   }
+  forgetLockedRows(tx, versions.map((v) => `${v.type}/${v.id}`));
   const existing = versions.filter((v) => v.rid !== undefined);
   const fresh = versions.filter((v) => v.rid === undefined);
   const rids = ridsOf(versions);

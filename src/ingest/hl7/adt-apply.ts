@@ -5,9 +5,10 @@
 import type { Encounter, Patient, Resource } from '@medplum/fhirtypes';
 import { lockResourceKeys } from '../../store/advisory-locks.ts';
 import type { Queryable } from '../../store/driver.ts';
+import { LOCKED_ROW_COLUMNS, rememberLockedRows, type LockedRow } from '../../store/locked-reads.ts';
 import type { Repository } from '../../store/repository.ts';
 import type { SqlPart } from '../../store/write-resources.ts';
-import { hydrate, RESOURCE_COLUMNS, type StoredRow } from '../../store/stored-row.ts';
+import { hydrate } from '../../store/stored-row.ts';
 import { fromSource, sourceIdentifierSystem, sourceResourceId } from '../provenance.ts';
 import { SourceWriter, type AppliedOutcome, type MappedRecord } from '../source-writer.ts';
 import type { MappedAdt } from './adt-message.ts';
@@ -22,13 +23,17 @@ const MAX_MERGE_DEPTH = 8;
 const patientId = (source: string, mrn: string): string => sourceResourceId(source, `patient/${mrn}`, 'Patient');
 const encounterId = (source: string, visit: string): string => sourceResourceId(source, `visit/${visit}`, 'Encounter');
 
-/** Current, not deleted, versions of the given `Type/id`s; absent ones are mapped to undefined, so they are not read again. */
+/**
+ * Current, not deleted, versions of the given `Type/id`s; absent ones are mapped to undefined, so they
+ * are not read again. Rows under this transaction's locks are remembered for the write that follows.
+ */
 async function readStored(sql: Queryable, keys: readonly string[], into = new Map<string, Resource | undefined>()): Promise<Map<string, Resource | undefined>> {
   const pairs = keys.map((k) => k.split('/') as [string, string]);
-  const { rows } = await sql.query<StoredRow & { deleted: boolean }>(
-    `SELECT r.deleted, ${RESOURCE_COLUMNS} FROM resource r JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.type = k.t AND r.id = k.i`,
+  const { rows } = await sql.query<LockedRow>(
+    `SELECT ${LOCKED_ROW_COLUMNS} FROM resource r JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.type = k.t AND r.id = k.i`,
     [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
   );
+  rememberLockedRows(sql, keys, rows);
   for (const key of keys) into.set(key, undefined);
   for (const row of rows) if (!row.deleted && row.content) into.set(`${row.type}/${row.id}`, hydrate(row));
   return into;

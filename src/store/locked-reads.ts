@@ -1,0 +1,50 @@
+// Current rows a transaction read while holding their resources' advisory locks. No other writer
+// can change them before the transaction ends, so the put that follows takes them instead of
+// reading them again: an HL7 message reads its patient and visit, then writes them, in one
+// statement fewer. Each row is taken once, and any write of the resource forgets it.
+import { holdsResourceLock } from './advisory-locks.ts';
+import type { Queryable } from './driver.ts';
+import { RESOURCE_COLUMNS, type StoredRow } from './stored-row.ts';
+
+/** A resource's current row as a put needs it (alias `r`). */
+export interface LockedRow extends StoredRow {
+  rid: string;
+  deleted: boolean;
+  person_key: string | null;
+  tokens: string[];
+}
+
+export const LOCKED_ROW_COLUMNS = `r.rid, r.deleted, r.person_key, r.tokens, ${RESOURCE_COLUMNS}`;
+
+// `null`: read, and not stored. Keyed by the transaction's own Queryable, as the advisory locks are.
+const remembered = new WeakMap<Queryable, Map<string, LockedRow | null>>();
+
+/** Remembers what a read of `Type/id` keys found, for the keys whose locks the transaction holds. */
+export function rememberLockedRows(tx: Queryable, keys: readonly string[], rows: readonly LockedRow[]): void {
+  const found = new Map(rows.map((row) => [`${row.type}/${row.id}`, row]));
+  for (const key of keys) {
+    if (!holdsResourceLock(tx, key)) continue;
+    let mine = remembered.get(tx);
+    if (!mine) remembered.set(tx, (mine = new Map()));
+    mine.set(key, found.get(key) ?? null);
+  }
+}
+
+/** Takes (and forgets) the remembered rows of these keys; keys never read are not in the result. */
+export function takeLockedRows(tx: Queryable, keys: readonly string[]): Map<string, LockedRow | null> {
+  const mine = remembered.get(tx);
+  const taken = new Map<string, LockedRow | null>();
+  if (!mine) return taken;
+  for (const key of keys) {
+    if (!mine.has(key)) continue;
+    taken.set(key, mine.get(key)!);
+    mine.delete(key);
+  }
+  return taken;
+}
+
+/** Forgets rows a write is about to change. */
+export function forgetLockedRows(tx: Queryable, keys: Iterable<string>): void {
+  const mine = remembered.get(tx);
+  if (mine) for (const key of keys) mine.delete(key);
+}
