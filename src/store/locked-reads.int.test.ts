@@ -40,45 +40,42 @@ async function readUnderLock(q: Queryable, keys: string[]): Promise<void> {
 }
 
 const patient = (id: string, family: string): Resource => ({ resourceType: 'Patient', id, name: [{ family }] });
+const put = (q: Queryable, ...resources: Resource[]) => putResources(q, ctx, resources, new Date().toISOString());
+const inRecordedTransaction = (fn: (q: Queryable & { sent: string[] }) => Promise<void>) => db.driver.transaction((tx) => fn(recording(tx)));
 
 describe('rows read under lock', () => {
   it('are taken by the put that follows instead of being read again, once, and forgotten when written', async () => {
-    await db.driver.transaction((tx) => putResources(tx, ctx, [patient('lr-a', 'Old')], new Date().toISOString()));
-    await db.driver.transaction(async (tx) => {
-      const q = recording(tx);
+    await db.driver.transaction((tx) => put(tx, patient('lr-a', 'Old')));
+    await inRecordedTransaction(async (q) => {
       await lockResourceKeys(q, ['Patient/lr-a', 'Patient/lr-new']);
       await readUnderLock(q, ['Patient/lr-a', 'Patient/lr-new']);
       const before = readsOfResource(q.sent);
-      const [updated, created] = await putResources(q, ctx, [patient('lr-a', 'New'), patient('lr-new', 'Born')], new Date().toISOString());
+      const [updated, created] = await put(q, patient('lr-a', 'New'), patient('lr-new', 'Born'));
       expect(readsOfResource(q.sent)).toBe(before);
       expect([updated!.outcome, updated!.resource.meta?.versionId, created!.outcome]).toEqual(['updated', '2', 'created']);
       // Nothing is left to take: a second put reads the rows it just wrote.
       expect(takeLockedRows(q, ['Patient/lr-a'])).toEqual(new Map());
-      const [again] = await putResources(q, ctx, [patient('lr-a', 'Newer')], new Date().toISOString());
-      expect(readsOfResource(q.sent)).toBe(before + 1);
-      expect(again!.resource.meta?.versionId).toBe('3');
+      const [again] = await put(q, patient('lr-a', 'Newer'));
+      expect([readsOfResource(q.sent), again!.resource.meta?.versionId]).toEqual([before + 1, '3']);
     });
   });
 
   it('are not remembered without the lock, so the put reads them itself', async () => {
-    await db.driver.transaction(async (tx) => {
-      const q = recording(tx);
+    await inRecordedTransaction(async (q) => {
       await readUnderLock(q, ['Patient/lr-a']);
       expect(takeLockedRows(q, ['Patient/lr-a'])).toEqual(new Map());
       const before = readsOfResource(q.sent);
-      const [result] = await putResources(q, ctx, [patient('lr-a', 'Unlocked')], new Date().toISOString());
-      expect(readsOfResource(q.sent)).toBe(before + 1);
-      expect(result!.resource.meta?.versionId).toBe('4');
+      const [result] = await put(q, patient('lr-a', 'Unlocked'));
+      expect([readsOfResource(q.sent), result!.resource.meta?.versionId]).toEqual([before + 1, '4']);
     });
   });
 
   it('are forgotten when another write changes them before the put', async () => {
-    await db.driver.transaction(async (tx) => {
-      const q = recording(tx);
+    await inRecordedTransaction(async (q) => {
       await lockResourceKeys(q, ['Patient/lr-a']);
       await readUnderLock(q, ['Patient/lr-a']);
       await new SqlRepository(db.driver, ctx, q).update(patient('lr-a', 'First'));
-      const [second] = await putResources(q, ctx, [patient('lr-a', 'Second')], new Date().toISOString());
+      const [second] = await put(q, patient('lr-a', 'Second'));
       expect(second!.resource.meta?.versionId).toBe('6');
     });
   });
