@@ -7,7 +7,7 @@ import { loadDefinitions } from '../fhir/definitions.ts';
 import { createSearchParamRegistry } from '../fhir/search-parameters.ts';
 import { lockResourceKeys } from './advisory-locks.ts';
 import type { Queryable } from './driver.ts';
-import { LOCKED_ROW_COLUMNS, rememberLockedRows, takeLockedRows, type LockedRow } from './locked-reads.ts';
+import { readCurrentRows, rememberLockedRows, takeLockedRows } from './locked-reads.ts';
 import { putResources } from './put-many.ts';
 import { SqlRepository } from './sql-repository.ts';
 import type { PrepareContext } from './prepare-version.ts';
@@ -28,15 +28,10 @@ function recording(tx: Queryable): Queryable & { sent: string[] } {
   return { sent, query: (sql, params) => { sent.push(sql); return tx.query(sql, params); }, exec: (sql) => tx.exec(sql) };
 }
 
-const readsOfResource = (sent: readonly string[]) => sent.filter((s) => s.startsWith(`SELECT ${LOCKED_ROW_COLUMNS}`)).length;
+const readsOfResource = (sent: readonly string[]) => sent.filter((s) => s.startsWith('SELECT r.rid, r.deleted')).length;
 
 async function readUnderLock(q: Queryable, keys: string[]): Promise<void> {
-  const pairs = keys.map((k) => k.split('/'));
-  const { rows } = await q.query<LockedRow>(
-    `SELECT ${LOCKED_ROW_COLUMNS} FROM resource r JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.type = k.t AND r.id = k.i`,
-    [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
-  );
-  rememberLockedRows(q, keys, rows);
+  rememberLockedRows(q, keys, await readCurrentRows(q, keys));
 }
 
 const patient = (id: string, family: string): Resource => ({ resourceType: 'Patient', id, name: [{ family }] });

@@ -14,7 +14,17 @@ export interface LockedRow extends StoredRow {
   tokens: string[];
 }
 
-export const LOCKED_ROW_COLUMNS = `r.rid, r.deleted, r.person_key, r.tokens, ${RESOURCE_COLUMNS}`;
+const LOCKED_ROW_COLUMNS = `r.rid, r.deleted, r.person_key, r.tokens, ${RESOURCE_COLUMNS}`;
+
+/** The current rows (deleted ones included) of these `Type/id` keys; absent keys have none. */
+export async function readCurrentRows(q: Queryable, keys: readonly string[]): Promise<LockedRow[]> {
+  const pairs = keys.map((k) => k.split('/') as [string, string]);
+  const { rows } = await q.query<LockedRow>(
+    `SELECT ${LOCKED_ROW_COLUMNS} FROM resource r JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.type = k.t AND r.id = k.i`,
+    [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+  );
+  return rows;
+}
 
 // `null`: read, and not stored. Keyed by the transaction's own Queryable, as the advisory locks are.
 const remembered = new WeakMap<Queryable, Map<string, LockedRow | null>>();

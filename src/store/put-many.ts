@@ -6,7 +6,7 @@ import { FhirError, invalid } from '../fhir/errors.ts';
 import { isValidId } from '../fhir/validate.ts';
 import { lockResourceKeys } from './advisory-locks.ts';
 import type { Queryable } from './driver.ts';
-import { LOCKED_ROW_COLUMNS, takeLockedRows, type LockedRow } from './locked-reads.ts';
+import { readCurrentRows, takeLockedRows, type LockedRow } from './locked-reads.ts';
 import { prepareBatch, type PrepareContext, type VersionSlot } from './prepare-version.ts';
 import { passesFilter, type PutOptions, type WriteResult } from './repository.ts';
 import { dehydrate, hydrate } from './stored-row.ts';
@@ -43,16 +43,13 @@ function checkIds(resources: readonly Resource[]): string[] {
 }
 
 /** The current rows of the resources: those the transaction read under their locks, the rest read now. */
-async function currentRows(q: Queryable, resources: readonly Resource[], keys: readonly string[]): Promise<Map<string, LockedRow>> {
+async function currentRows(q: Queryable, keys: readonly string[]): Promise<Map<string, LockedRow>> {
   const taken = takeLockedRows(q, keys);
   const existing = new Map<string, LockedRow>();
   for (const [key, row] of taken) if (row) existing.set(key, row);
-  const unread = resources.filter((_, i) => !taken.has(keys[i]!));
+  const unread = keys.filter((key) => !taken.has(key));
   if (unread.length === 0) return existing;
-  const { rows } = await q.query<LockedRow>(
-    `SELECT ${LOCKED_ROW_COLUMNS} FROM resource r JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.type = k.t AND r.id = k.i`,
-    [unread.map((r) => r.resourceType), unread.map((r) => r.id)],
-  );
+  const rows = await readCurrentRows(q, unread);
   for (const row of rows) existing.set(`${row.type}/${row.id}`, row);
   return existing;
 }
@@ -72,7 +69,7 @@ export async function putResources(q: Queryable, ctx: PrepareContext, resources:
   // Writers of the same ids queue behind each other, in one order so they cannot deadlock;
   // this also serialises two imports creating the same new resource.
   await lockResourceKeys(q, keys);
-  const existing = await currentRows(q, resources, keys);
+  const existing = await currentRows(q, keys);
 
   const results: Array<WriteResult | undefined> = [];
   const toWrite: Resource[] = [];

@@ -5,7 +5,7 @@
 import type { Encounter, Patient, Resource } from '@medplum/fhirtypes';
 import { lockResourceKeys } from '../../store/advisory-locks.ts';
 import type { Queryable } from '../../store/driver.ts';
-import { LOCKED_ROW_COLUMNS, rememberLockedRows, type LockedRow } from '../../store/locked-reads.ts';
+import { readCurrentRows, rememberLockedRows } from '../../store/locked-reads.ts';
 import type { Repository } from '../../store/repository.ts';
 import type { SqlPart } from '../../store/write-resources.ts';
 import { hydrate } from '../../store/stored-row.ts';
@@ -28,11 +28,7 @@ const encounterId = (source: string, visit: string): string => sourceResourceId(
  * are not read again. Rows under this transaction's locks are remembered for the write that follows.
  */
 async function readStored(sql: Queryable, keys: readonly string[], into = new Map<string, Resource | undefined>()): Promise<Map<string, Resource | undefined>> {
-  const pairs = keys.map((k) => k.split('/') as [string, string]);
-  const { rows } = await sql.query<LockedRow>(
-    `SELECT ${LOCKED_ROW_COLUMNS} FROM resource r JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.type = k.t AND r.id = k.i`,
-    [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
-  );
+  const rows = await readCurrentRows(sql, keys);
   rememberLockedRows(sql, keys, rows);
   for (const key of keys) into.set(key, undefined);
   for (const row of rows) if (!row.deleted && row.content) into.set(`${row.type}/${row.id}`, hydrate(row));
