@@ -1,6 +1,6 @@
 // PostgreSQL server driver (node-postgres pool): the production database.
 import pg from 'pg';
-import type { Driver, Queryable, QueryResult } from './driver.ts';
+import type { Driver, Queryable, QueryResult, TransactionOptions } from './driver.ts';
 import { RAW_TYPES } from './driver.ts';
 
 const raw = (v: string): string => v;
@@ -21,6 +21,10 @@ function statementConfig(sql: string, params: readonly unknown[] | undefined): p
   return { name, text: sql, values: params as unknown[] };
 }
 
+// A transaction of keyed statements (TransactionOptions.planOnce), begun in the same round trip.
+// SET LOCAL ends with the transaction, so the connection's next user plans per run again.
+const BEGIN_PLANNING_ONCE = 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan';
+
 export class PgDriver implements Driver {
   readonly name = 'postgres' as const;
   private readonly pool: pg.Pool;
@@ -29,7 +33,8 @@ export class PgDriver implements Driver {
   constructor(connectionString: string, poolSize = 10, schema?: string) {
     // Prepared statements are still planned for their parameters on every run, as unnamed ones are: a
     // generic plan made while the tables were small would otherwise stay in use as they grow. (Functions
-    // that should keep one plan, such as access_standing, say so themselves.)
+    // that should keep one plan, such as access_standing, say so themselves, as do transactions of keyed
+    // statements: TransactionOptions.planOnce.)
     const settings = ['-c plan_cache_mode=force_custom_plan', ...(schema ? [`-c search_path=${schema}`] : [])];
     this.pool = new pg.Pool({
       connectionString,
@@ -51,10 +56,10 @@ export class PgDriver implements Driver {
     await this.pool.query(sql);
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(options.planOnce ? BEGIN_PLANNING_ONCE : 'BEGIN');
       const q: Queryable = {
         query: async <R>(sql: string, params?: readonly unknown[]) => ({
           rows: (await client.query(statementConfig(sql, params))).rows as R[],

@@ -1,6 +1,6 @@
 // Embedded PostgreSQL (WASM) for the zero-setup default and for fast isolated tests.
 import { PGlite } from '@electric-sql/pglite';
-import type { Driver, Queryable, QueryResult } from './driver.ts';
+import type { Driver, Queryable, QueryResult, TransactionOptions } from './driver.ts';
 import { RAW_TYPES } from './driver.ts';
 
 const raw = (v: string): string => v;
@@ -30,7 +30,8 @@ export class PgliteDriver implements Driver {
     await this.db.exec(sql);
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  /** `planOnce` is not needed: PGlite's statements are not prepared by name, so each is planned once per run anyway. */
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, _options?: TransactionOptions): Promise<T> {
     return this.db.transaction(async (tx) => {
       const q: Queryable = {
         query: async <R>(sql: string, params?: readonly unknown[]) => ({ rows: (await tx.query<R>(sql, params as unknown[] | undefined)).rows }),

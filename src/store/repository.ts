@@ -1,7 +1,7 @@
 // The Repository port: what the rest of sharedcare may ask of persistence. One implementation
 // (SqlRepository) runs on either driver.
 import type { Resource } from '@medplum/fhirtypes';
-import type { Queryable } from './driver.ts';
+import type { Queryable, TransactionOptions } from './driver.ts';
 import type { SqlPart } from './write-resources.ts';
 import type { SearchRequest } from './search/search-request.ts';
 import type { EverythingOptions } from './everything.ts';
@@ -169,6 +169,7 @@ export interface Repository {
   /**
    * Runs `fn` with a repository bound to one database transaction, and that transaction's SQL for
    * the tables kept beside resources (ingest registry, audit, outbox), so they commit together.
+   * `options` apply to a new transaction, not to one this repository is already bound to.
    */
-  transaction<T>(fn: (repo: Repository, sql: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (repo: Repository, sql: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
 }

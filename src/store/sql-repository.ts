@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError, invalid } from '../fhir/errors.ts';
 import { isValidId } from '../fhir/validate.ts';
-import type { Driver, Queryable } from './driver.ts';
+import type { Driver, Queryable, TransactionOptions } from './driver.ts';
 import { hash64 } from './hash.ts';
 import { readHistory } from './history.ts';
 import { prepareBatch, prepareDeletion, prepareVersion, type PrepareContext } from './prepare-version.ts';
@@ -68,9 +68,9 @@ export class SqlRepository implements Repository {
     return this.tx ?? this.driver;
   }
 
-  transaction<T>(fn: (repo: Repository, sql: Queryable) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (repo: Repository, sql: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T> {
     if (this.tx) return fn(this, this.tx);
-    return this.driver.transaction((tx) => fn(new SqlRepository(this.driver, this.options, tx), tx));
+    return this.driver.transaction((tx) => fn(new SqlRepository(this.driver, this.options, tx), tx), options);
   }
 
   private now(): string {

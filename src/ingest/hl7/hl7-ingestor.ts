@@ -114,7 +114,7 @@ export class Hl7Ingestor {
           const previous = await lockAndFindPrevious(sql, resourceKeysOf(mapped), envelope);
           if (previous && !this.options.replay) return previous;
           return applyAdt(repo, sql, mapped, runId, [ackPart(envelope, at, given, this.options.replay === true)]);
-        });
+        }, { planOnce: true });
         if (!Array.isArray(done)) return this.repeated(envelope, done);
         const outcome = messageOutcome(done);
         this.runs.record(source, outcome);
