@@ -67,9 +67,12 @@ export async function readArrivalState(sql: Queryable, patientIds: readonly stri
 export async function recordsAround(sql: Queryable, patientIds: readonly string[], personIds: readonly string[]): Promise<Map<string, StoredRecord>> {
   if (patientIds.length === 0 && personIds.length === 0) return new Map();
   const { rows } = await sql.query<RecordRow>(
-    `SELECT patient_id, features, person_id FROM identity_record
-     WHERE patient_id = ANY($1::text[])
-        OR person_id IN (SELECT person_id FROM identity_record WHERE patient_id = ANY($1::text[]) UNION SELECT unnest($2::text[]))`,
+    // Two index lookups joined, not one OR, which PostgreSQL can only answer by reading every record.
+    `SELECT patient_id, features, person_id FROM identity_record WHERE patient_id = ANY($1::text[])
+     UNION ALL
+     SELECT patient_id, features, person_id FROM identity_record
+     WHERE person_id IN (SELECT person_id FROM identity_record WHERE patient_id = ANY($1::text[]) UNION SELECT unnest($2::text[]))
+       AND patient_id <> ALL($1::text[])`,
     [patientIds, personIds],
   );
   return new Map(rows.map((row) => [row.patient_id, toStored(row)]));
