@@ -30,7 +30,7 @@ export class PgliteDriver implements Driver {
     await this.db.exec(sql);
   }
 
-  /** `planOnce` is not needed: PGlite's statements are not prepared by name, so each is planned once per run anyway. */
+  /** `planOnce` changes nothing here: PGlite's statements are not prepared by name, so every run is planned afresh in any mode. */
   async transaction<T>(fn: (tx: Queryable) => Promise<T>, _options?: TransactionOptions): Promise<T> {
     return this.db.transaction(async (tx) => {
       const q: Queryable = {
