@@ -1,5 +1,6 @@
 // The SQL behind what matching knows of each source Patient: its MatchRecord (identity_record), its
 // blocking keys (identity_block_key), PDS trace results, and the stored model.
+import { lockKeys } from '../store/advisory-locks.ts';
 import type { Queryable } from '../store/driver.ts';
 import { hash64 } from '../store/hash.ts';
 import { blockingKeys, MAX_BLOCK } from './blocking.ts';
@@ -123,8 +124,7 @@ export async function forgetRecord(sql: Queryable, patientId: string): Promise<v
  * and become two persons. Sorted, so two transactions never wait on each other in a circle.
  */
 export async function lockBlockingKeys(sql: Queryable, keys: readonly string[]): Promise<void> {
-  const locks = [...new Set(keys.map((k) => hash64(`identity-key:${k}`)))].sort();
-  if (locks.length > 0) await sql.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [locks]);
+  await lockKeys(sql, keys.map((k) => hash64(`identity-key:${k}`)));
 }
 
 /** For each key, the records sharing it (keys shared by more than MAX_BLOCK records are left out, as in batch). */

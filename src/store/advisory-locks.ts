@@ -37,6 +37,12 @@ export function lockKeysSql(param: string): string {
   return `SELECT count(pg_advisory_xact_lock(k)) FROM unnest(${param}::bigint[]) AS k`;
 }
 
+/** Takes the transaction's advisory locks on these keys (hash64 strings), sorted, so two transactions never wait on each other in a circle. */
+export async function lockKeys(tx: Queryable, keys: Iterable<string>): Promise<void> {
+  const sorted = [...new Set(keys)].sort();
+  if (sorted.length > 0) await tx.query(lockKeysSql('$1'), [sorted]);
+}
+
 /** Takes the transaction's advisory locks on these resources, skipping those it already holds. */
 export async function lockResourceKeys(tx: Queryable, resourceKeys: readonly string[]): Promise<void> {
   const keys = keysNotHeld(tx, resourceLockKeys(resourceKeys));

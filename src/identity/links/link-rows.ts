@@ -1,5 +1,6 @@
 // The SQL behind links: current identity_link rows, the person each identity_record belongs to,
 // the append-only identity_link_history, and the locks that keep two writers off one person.
+import { lockKeys } from '../../store/advisory-locks.ts';
 import type { Queryable } from '../../store/driver.ts';
 import { hash64 } from '../../store/hash.ts';
 import { toInstant } from '../../store/stored-row.ts';
@@ -71,9 +72,7 @@ function toHistory(row: HistorySqlRow): LinkHistoryEntry {
  * cannot deadlock. The key space is separate from the store's resource locks.
  */
 export async function lockPersons(sql: Queryable, personIds: Iterable<string>): Promise<void> {
-  const keys = [...new Set([...personIds].map((id) => hash64(`identity-person:${id}`)))].sort();
-  if (keys.length === 0) return;
-  await sql.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [keys]);
+  await lockKeys(sql, [...personIds].map((id) => hash64(`identity-person:${id}`)));
 }
 
 /** The current links of these Patients (those that have one), locked for update when asked. */
