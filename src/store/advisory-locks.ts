@@ -7,9 +7,12 @@ import { hash64 } from './hash.ts';
 // Keyed by the transaction's own Queryable, which lives exactly as long as the transaction (no savepoints are used).
 const held = new WeakMap<Queryable, Set<string>>();
 
-/** The lock keys of resources, distinct and sorted, so every writer takes them in one order and none deadlock. */
+/** Lock keys distinct and sorted, so every writer takes them in one order and none deadlock. */
+const inLockOrder = (keys: Iterable<string>): string[] => [...new Set(keys)].sort();
+
+/** The lock keys of resources, in lock order. */
 export function resourceLockKeys(resourceKeys: readonly string[]): string[] {
-  return [...new Set(resourceKeys.map((k) => hash64(k)))].sort();
+  return inLockOrder(resourceKeys.map((k) => hash64(k)));
 }
 
 /** The keys among `keys` this transaction does not hold yet. */
@@ -37,16 +40,15 @@ export function lockKeysSql(param: string): string {
   return `SELECT count(pg_advisory_xact_lock(k)) FROM unnest(${param}::bigint[]) AS k`;
 }
 
-/** Takes the transaction's advisory locks on these keys (hash64 strings), sorted, so two transactions never wait on each other in a circle. */
+/** Takes the transaction's advisory locks on these keys (hash64 strings), in lock order. */
 export async function lockKeys(tx: Queryable, keys: Iterable<string>): Promise<void> {
-  const sorted = [...new Set(keys)].sort();
-  if (sorted.length > 0) await tx.query(lockKeysSql('$1'), [sorted]);
+  const ordered = inLockOrder(keys);
+  if (ordered.length > 0) await tx.query(lockKeysSql('$1'), [ordered]);
 }
 
 /** Takes the transaction's advisory locks on these resources, skipping those it already holds. */
 export async function lockResourceKeys(tx: Queryable, resourceKeys: readonly string[]): Promise<void> {
   const keys = keysNotHeld(tx, resourceLockKeys(resourceKeys));
-  if (keys.length === 0) return;
-  await tx.query(lockKeysSql('$1'), [keys]);
+  await lockKeys(tx, keys);
   markHeld(tx, keys);
 }

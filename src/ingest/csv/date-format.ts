@@ -166,34 +166,31 @@ const DAY_MS = 86_400_000;
 
 /** Wall-clock time in a named zone ↔ UTC instants, through Intl (Europe/London's summer time included). */
 class ZoneOffsets {
-  private readonly utc: boolean;
+  /** Absent for UTC, whose offset is always 0. */
   private readonly formatter?: Intl.DateTimeFormat;
   /** UTC day → the zone's offset all that day (NaN on a day the clocks change): Intl costs ~10 µs a call. */
   private readonly dayOffsets = new Map<number, number>();
 
   constructor(timeZone: string) {
-    this.utc = timeZone === 'UTC';
-    if (!this.utc) {
+    if (timeZone !== 'UTC') {
       this.formatter = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
         hour: '2-digit', minute: '2-digit', second: '2-digit' });
     }
   }
 
   fromUtc(instant: number): Parts {
-    const d = new Date(this.utc ? instant : instant + this.offset(instant));
+    const d = new Date(instant + this.offset(instant));
     return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
   }
 
   /** The instant a local wall-clock time names; in the hour that repeats when the clocks go back, the later one. */
   toUtc(p: Parts): number {
     const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
-    if (this.utc) return asUtc;
-    let guess = asUtc - this.offset(asUtc);
-    guess = asUtc - this.offset(guess);
-    return guess;
+    return asUtc - this.offset(asUtc - this.offset(asUtc));
   }
 
   private offset(instant: number): number {
+    if (!this.formatter) return 0;
     const day = Math.floor(instant / DAY_MS);
     let offset = this.dayOffsets.get(day);
     if (offset === undefined) {
