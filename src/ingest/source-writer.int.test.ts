@@ -2,15 +2,21 @@
 import type { Patient, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase, testRepository } from '../../test/support/test-database.ts';
+import { loadDefinitions } from '../fhir/definitions.ts';
 import { FhirError } from '../fhir/errors.ts';
+import { createSearchParamRegistry } from '../fhir/search-parameters.ts';
+import type { Queryable } from '../store/driver.ts';
+import { readTogether } from '../store/read-together.ts';
 import { SqlRepository } from '../store/sql-repository.ts';
 import { ImportReport, startRun } from './import-report.ts';
 import { fromSource, sourceResourceId } from './provenance.ts';
 import { Quarantine } from './quarantine.ts';
-import { SourceWriter, type MappedRecord } from './source-writer.ts';
+import { registryPart, rememberRegistryRows, SourceWriter, type MappedRecord } from './source-writer.ts';
 
 let db: TestDatabase;
 let repo: SqlRepository;
+const definitions = loadDefinitions();
+const repoOptions = { definitions, registry: createSearchParamRegistry(definitions) };
 
 beforeAll(async () => {
   db = await openTestDatabase();
@@ -85,6 +91,26 @@ describe('SourceWriter', () => {
     expect(outcomes).toEqual(['created', 'updated']);
     const stored = (await repo.read('Patient', sourceResourceId('council-c', 'person/9', 'Patient'))) as Patient;
     expect(stored.name?.[0]?.family).toBe('Second');
+  });
+
+  it('takes the registry rows its transaction read earlier instead of reading them again, each once', async () => {
+    const source = 'council-r';
+    await (await writer(source)).apply([person(source, '1', 'Old')]);
+    const runId = await startRun(db.driver, { source, channel: 'csv', origin: 'test' });
+    const registryReads = (sent: readonly string[]) => sent.filter((s) => s.includes('FROM source_record s')).length;
+    await db.driver.transaction(async (tx) => {
+      const sent: string[] = [];
+      const q: Queryable = { query: (sql, params) => { sent.push(sql); return tx.query(sql, params); }, exec: (sql) => tx.exec(sql) };
+      const bound = new SqlRepository(db.driver, repoOptions, q);
+      const records = [person(source, '1', 'New'), person(source, '2', 'Fresh')];
+      rememberRegistryRows(q, source, records, (await readTogether(q, [registryPart(source, records)])).get('registry rows')!);
+      const w = new SourceWriter(bound, source, runId);
+      // Known and changed, and remembered as absent: told apart without another read.
+      expect(await w.apply(records)).toEqual(['updated', 'created']);
+      expect(registryReads(sent)).toBe(1);
+      expect(await w.apply([person(source, '1', 'New')])).toEqual(['unchanged']);
+      expect(registryReads(sent)).toBe(2);
+    });
   });
 
   it('tells which records a full extract no longer contains, and forgets them once ended', async () => {

@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import type { Patient, Resource } from '@medplum/fhirtypes';
 import { linkArrivals } from '../identity/linker.ts';
 import type { Queryable } from '../store/driver.ts';
+import type { ReadPart } from '../store/read-together.ts';
+import { SqlParams } from '../store/search/search-sql.ts';
 import type { Repository } from '../store/repository.ts';
 import type { SqlPart } from '../store/write-resources.ts';
 
@@ -42,6 +44,42 @@ function contentHash(resources: readonly Resource[]): string {
 }
 
 const keyOf = (recordType: string, localId: string): string => `${recordType}\u0000${localId}`;
+
+type RecordKey = Pick<MappedRecord, 'recordType' | 'localId'>;
+
+function registrySql(source: string, records: readonly RecordKey[], param: (value: unknown) => string): string {
+  return `SELECT s.record_type, s.local_id, s.resources, s.content_hash, s.ended FROM source_record s
+    JOIN unnest(${param(records.map((r) => r.recordType))}::text[], ${param(records.map((r) => r.localId))}::text[]) AS k(t, l)
+      ON s.record_type = k.t AND s.local_id = k.l
+    WHERE s.source = ${param(source)}`;
+}
+
+/**
+ * The registry rows of a source's records as a part of readTogether: a writer that already holds the
+ * locks on the records' resources (an HL7 message, on its patient and visit) reads them with its other
+ * reads, and remembers them (rememberRegistryRows) for the write. Only writers of a record's resources
+ * change its row, so under those locks it stays as read.
+ */
+export function registryPart(source: string, records: readonly RecordKey[]): ReadPart {
+  return {
+    name: 'registry rows',
+    columns: [['record_type', 'text'], ['local_id', 'text'], ['resources', 'text[]'], ['content_hash', 'text'], ['ended', 'boolean']],
+    sql: (param) => registrySql(source, records, param),
+  };
+}
+
+// Registry rows read earlier in a transaction (`null`: read, and absent), each taken once by the write.
+// Keyed by the transaction's own Queryable, as the advisory locks are.
+const readEarlier = new WeakMap<Queryable, Map<string, RegistryRow | null>>();
+const readKeyOf = (source: string, r: RecordKey): string => `${source}\u0000${keyOf(r.recordType, r.localId)}`;
+
+/** Remembers what registryPart found for these records, for the write that follows in the transaction. */
+export function rememberRegistryRows(tx: Queryable, source: string, records: readonly RecordKey[], rows: ReadonlyArray<Record<string, unknown>>): void {
+  const found = new Map((rows as unknown as RegistryRow[]).map((row) => [keyOf(row.record_type, row.local_id), row]));
+  let mine = readEarlier.get(tx);
+  if (!mine) readEarlier.set(tx, (mine = new Map()));
+  for (const r of records) mine.set(readKeyOf(source, r), found.get(keyOf(r.recordType, r.localId)) ?? null);
+}
 
 export class SourceWriter {
   private readonly repo: Repository;
@@ -114,14 +152,23 @@ export class SourceWriter {
     });
   }
 
+  /** The registry rows of the records: those the transaction read with its locks, the rest read now. */
   private async lookup(sql: Queryable, records: readonly MappedRecord[]): Promise<Map<string, RegistryRow>> {
-    const { rows } = await sql.query<RegistryRow>(
-      `SELECT s.record_type, s.local_id, s.resources, s.content_hash, s.ended FROM source_record s
-       JOIN unnest($2::text[], $3::text[]) AS k(t, l) ON s.record_type = k.t AND s.local_id = k.l
-       WHERE s.source = $1`,
-      [this.source, records.map((r) => r.recordType), records.map((r) => r.localId)],
-    );
-    return new Map(rows.map((row) => [keyOf(row.record_type, row.local_id), row]));
+    const known = new Map<string, RegistryRow>();
+    const mine = readEarlier.get(sql);
+    const unread = records.filter((r) => {
+      const key = readKeyOf(this.source, r);
+      if (!mine?.has(key)) return true;
+      const row = mine.get(key);
+      mine.delete(key);
+      if (row) known.set(keyOf(r.recordType, r.localId), row);
+      return false;
+    });
+    if (unread.length === 0) return known;
+    const params = new SqlParams();
+    const { rows } = await sql.query<RegistryRow>(registrySql(this.source, unread, (v) => params.add(v)), params.values);
+    for (const row of rows) known.set(keyOf(row.record_type, row.local_id), row);
+    return known;
   }
 
   /** Upserts the registry rows of the records (sorted, so overlapping imports take row locks in one order). */

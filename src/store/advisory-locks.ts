@@ -40,6 +40,17 @@ export function lockKeysSql(param: string): string {
   return `SELECT count(pg_advisory_xact_lock(k)) FROM unnest(${param}::bigint[]) AS k`;
 }
 
+const LOCK_KEY = /^-?\d{1,19}$/;
+
+/**
+ * The same with the keys written into the text, for a statement sent without parameters (a
+ * transaction's opening round trip). Keys are integers, checked as such, so nothing else can enter.
+ */
+export function lockKeysLiteralSql(keys: readonly string[]): string {
+  for (const key of keys) if (!LOCK_KEY.test(key)) throw new Error(`Not an advisory lock key: ${key}`);
+  return lockKeysSql(`'{${keys.join(',')}}'`);
+}
+
 /** Takes the transaction's advisory locks on these keys (hash64 strings), in lock order. */
 export async function lockKeys(tx: Queryable, keys: Iterable<string>): Promise<void> {
   const ordered = inLockOrder(keys);

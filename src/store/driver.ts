@@ -20,6 +20,13 @@ export interface TransactionOptions {
    * statement's plan should follow its values: searches by common codes, date ranges, counts.
    */
   planOnce?: boolean;
+  /**
+   * Advisory lock keys (from store/advisory-locks.ts, in lock order) the transaction takes as it
+   * begins: on a server in the same round trip as BEGIN, one statement fewer for a writer that knows
+   * its keys up front (an HL7 message: its patient and visit). The locks count as held for the
+   * transaction, so later writes of those resources do not take them again.
+   */
+  locks?: readonly string[];
 }
 
 export interface Driver extends Queryable {

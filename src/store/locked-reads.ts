@@ -4,6 +4,8 @@
 // statement fewer. Each row is taken once, and any write of the resource forgets it.
 import { holdsResourceLock } from './advisory-locks.ts';
 import type { Queryable } from './driver.ts';
+import type { ReadPart } from './read-together.ts';
+import { SqlParams } from './search/search-sql.ts';
 import { RESOURCE_COLUMNS, type StoredRow } from './stored-row.ts';
 
 /** A resource's current row as a put needs it (alias `r`). */
@@ -16,14 +18,28 @@ export interface LockedRow extends StoredRow {
 
 const LOCKED_ROW_COLUMNS = `r.rid, r.deleted, r.person_key, r.tokens, ${RESOURCE_COLUMNS}`;
 
+/** The SELECT of the current rows (deleted ones included) of these `Type/id` keys; absent keys have none. */
+function currentRowsSql(keys: readonly string[], param: (value: unknown) => string): string {
+  const pairs = keys.map((k) => k.split('/') as [string, string]);
+  return `SELECT ${LOCKED_ROW_COLUMNS} FROM resource r JOIN unnest(${param(pairs.map((p) => p[0]))}::text[], ${param(pairs.map((p) => p[1]))}::text[]) AS k(t, i)
+    ON r.type = k.t AND r.id = k.i`;
+}
+
 /** The current rows (deleted ones included) of these `Type/id` keys; absent keys have none. */
 export async function readCurrentRows(q: Queryable, keys: readonly string[]): Promise<LockedRow[]> {
-  const pairs = keys.map((k) => k.split('/') as [string, string]);
-  const { rows } = await q.query<LockedRow>(
-    `SELECT ${LOCKED_ROW_COLUMNS} FROM resource r JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.type = k.t AND r.id = k.i`,
-    [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
-  );
+  const params = new SqlParams();
+  const { rows } = await q.query<LockedRow>(currentRowsSql(keys, (v) => params.add(v)), params.values);
   return rows;
+}
+
+/** The same read as a part of readTogether (its rows are LockedRows). */
+export function currentRowsPart(keys: readonly string[]): ReadPart {
+  return {
+    name: 'current rows',
+    columns: [['rid', 'bigint'], ['deleted', 'boolean'], ['person_key', 'bigint'], ['tokens', 'bigint[]'],
+      ['type', 'text'], ['id', 'text'], ['version_id', 'integer'], ['last_updated', 'timestamptz'], ['content', 'jsonb']],
+    sql: (param) => currentRowsSql(keys, param),
+  };
 }
 
 // `null`: read, and not stored. Keyed by the transaction's own Queryable, as the advisory locks are.

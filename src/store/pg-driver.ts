@@ -1,5 +1,6 @@
 // PostgreSQL server driver (node-postgres pool): the production database.
 import pg from 'pg';
+import { lockKeysLiteralSql, markHeld } from './advisory-locks.ts';
 import type { Driver, Queryable, QueryResult, TransactionOptions } from './driver.ts';
 import { RAW_TYPES } from './driver.ts';
 
@@ -21,9 +22,17 @@ function statementConfig(sql: string, params: readonly unknown[] | undefined): p
   return { name, text: sql, values: params as unknown[] };
 }
 
-// A transaction of keyed statements (TransactionOptions.planOnce), begun in the same round trip.
-// SET LOCAL ends with the transaction, so the connection's next user plans per run again.
-const BEGIN_PLANNING_ONCE = 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan';
+/**
+ * BEGIN, and in the same round trip what the options ask for at the start: plans made once
+ * (SET LOCAL ends with the transaction, so the connection's next user plans per run again) and
+ * the advisory locks.
+ */
+function beginSql(options: TransactionOptions): string {
+  const statements = ['BEGIN'];
+  if (options.planOnce) statements.push('SET LOCAL plan_cache_mode = force_generic_plan');
+  if (options.locks?.length) statements.push(lockKeysLiteralSql(options.locks));
+  return statements.join('; ');
+}
 
 export class PgDriver implements Driver {
   readonly name = 'postgres' as const;
@@ -59,7 +68,7 @@ export class PgDriver implements Driver {
   async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query(options.planOnce ? BEGIN_PLANNING_ONCE : 'BEGIN');
+      await client.query(beginSql(options));
       const q: Queryable = {
         query: async <R>(sql: string, params?: readonly unknown[]) => ({
           rows: (await client.query(statementConfig(sql, params))).rows as R[],
@@ -68,6 +77,7 @@ export class PgDriver implements Driver {
           await client.query(sql);
         },
       };
+      if (options.locks) markHeld(q, options.locks);
       const result = await fn(q);
       await client.query('COMMIT');
       return result;

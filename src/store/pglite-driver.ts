@@ -2,6 +2,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Driver, Queryable, QueryResult, TransactionOptions } from './driver.ts';
 import { RAW_TYPES } from './driver.ts';
+import { lockKeysLiteralSql, markHeld } from './advisory-locks.ts';
 
 const raw = (v: string): string => v;
 
@@ -30,8 +31,12 @@ export class PgliteDriver implements Driver {
     await this.db.exec(sql);
   }
 
-  /** `planOnce` changes nothing here: PGlite's statements are not prepared by name, so every run is planned afresh in any mode. */
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>, _options?: TransactionOptions): Promise<T> {
+  /**
+   * `planOnce` changes nothing here: PGlite's statements are not prepared by name, so every run is
+   * planned afresh in any mode. `locks` are taken by the transaction's first statement (there is no
+   * round trip to save in process).
+   */
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.db.transaction(async (tx) => {
       const q: Queryable = {
         query: async <R>(sql: string, params?: readonly unknown[]) => ({ rows: (await tx.query<R>(sql, params as unknown[] | undefined)).rows }),
@@ -39,6 +44,10 @@ export class PgliteDriver implements Driver {
           await tx.exec(sql);
         },
       };
+      if (options.locks?.length) {
+        await q.query(lockKeysLiteralSql(options.locks));
+        markHeld(q, options.locks);
+      }
       return fn(q);
     });
   }

@@ -125,8 +125,10 @@ export async function writeLinks(sql: Queryable, changes: readonly LinkChange[],
        RETURNING 1),
      history AS (${historyInsert('$3', '$2')} RETURNING 1)
      UPDATE identity_record r SET person_id = c.person_id, updated_at = now()
-     FROM c WHERE r.patient_id = c.patient_id AND r.person_id IS DISTINCT FROM c.person_id`,
-    [JSON.stringify(rows), actor, historyDocument(history)],
+     FROM c WHERE r.patient_id = ANY($4::text[]) AND r.patient_id = c.patient_id AND r.person_id IS DISTINCT FROM c.person_id`,
+    // The ids again as an array, so the records are found by key: joined to the JSON rows alone, a plan
+    // made once (planOnce) reads every record to find the one an HL7 message links.
+    [JSON.stringify(rows), actor, historyDocument(history), changes.map((c) => c.patientId)],
   );
 }
 

@@ -5,14 +5,17 @@
 import type { Encounter, Patient, Resource } from '@medplum/fhirtypes';
 import { lockResourceKeys } from '../../store/advisory-locks.ts';
 import type { Queryable } from '../../store/driver.ts';
-import { readCurrentRows, rememberLockedRows } from '../../store/locked-reads.ts';
+import { currentRowsPart, readCurrentRows, rememberLockedRows, type LockedRow } from '../../store/locked-reads.ts';
+import { readTogether } from '../../store/read-together.ts';
 import type { Repository } from '../../store/repository.ts';
 import type { SqlPart } from '../../store/write-resources.ts';
 import { hydrate } from '../../store/stored-row.ts';
 import { fromSource, sourceIdentifierSystem, sourceResourceId } from '../provenance.ts';
-import { SourceWriter, type AppliedOutcome, type MappedRecord } from '../source-writer.ts';
+import { registryPart, rememberRegistryRows, SourceWriter, type AppliedOutcome, type MappedRecord } from '../source-writer.ts';
+import type { Hl7Envelope } from './adt-header.ts';
 import type { MappedAdt } from './adt-message.ts';
 import { hl7Invalid } from './hl7-errors.ts';
+import { loggedAckOf, loggedAckPart, type LoggedAck } from './message-log.ts';
 import { compareEvents, judgePatient, mergedPatient, nextPatient, replacedBy, takesDetails, type SnapshotEvent } from './patient-state.ts';
 import { storedEvents, type VisitEvent } from './visit-event.ts';
 import { latestMrn, visitEncounter, withEvent } from './visit-fold.ts';
@@ -28,11 +31,44 @@ const encounterId = (source: string, visit: string): string => sourceResourceId(
  * are not read again. Rows under this transaction's locks are remembered for the write that follows.
  */
 async function readStored(sql: Queryable, keys: readonly string[], into = new Map<string, Resource | undefined>()): Promise<Map<string, Resource | undefined>> {
-  const rows = await readCurrentRows(sql, keys);
+  return storedOf(sql, keys, await readCurrentRows(sql, keys), into);
+}
+
+function storedOf(sql: Queryable, keys: readonly string[], rows: readonly LockedRow[], into = new Map<string, Resource | undefined>()): Map<string, Resource | undefined> {
   rememberLockedRows(sql, keys, rows);
   for (const key of keys) into.set(key, undefined);
   for (const row of rows) if (!row.deleted && row.content) into.set(`${row.type}/${row.id}`, hydrate(row));
   return into;
+}
+
+/** What a message finds as it begins: the ACK if it was applied before, and its stored patient, visit and merged patient. */
+export interface OpenedMessage {
+  previous?: LoggedAck;
+  stored: Map<string, Resource | undefined>;
+}
+
+/** The source records a message writes first (those of resourceKeysOf, in the same order). */
+function recordKeysOf(mapped: MappedAdt): Array<{ recordType: 'patient' | 'visit'; localId: string }> {
+  return [
+    { recordType: 'patient', localId: mapped.patient.mrn },
+    ...(mapped.visit ? [{ recordType: 'visit' as const, localId: mapped.visit.number }] : []),
+    ...(mapped.mergedMrn ? [{ recordType: 'patient' as const, localId: mapped.mergedMrn }] : []),
+  ];
+}
+
+/**
+ * A message's first read, in one round trip, inside a transaction begun with the locks on
+ * resourceKeysOf(mapped): the ACK log, the stored resources and their source records (remembered
+ * for the write, which then reads neither again).
+ */
+export async function openMessage(sql: Queryable, mapped: MappedAdt, envelope: Hl7Envelope): Promise<OpenedMessage> {
+  const keys = resourceKeysOf(mapped);
+  const records = recordKeysOf(mapped);
+  const { source } = mapped.header;
+  const read = await readTogether(sql, [loggedAckPart(envelope), currentRowsPart(keys), registryPart(source, records)]);
+  rememberRegistryRows(sql, source, records, read.get('registry rows')!);
+  const previous = loggedAckOf(read.get('logged ack')!);
+  return { ...(previous ? { previous } : {}), stored: storedOf(sql, keys, read.get('current rows') as unknown as LockedRow[]) };
 }
 
 /** The patient a reference ends at after following merges (`replaced-by`), refusing loops. */
@@ -125,13 +161,12 @@ export function resourceKeysOf(mapped: MappedAdt): string[] {
  * events) and, for A40, the merge. `extra` rows (the ACK log) are written in the same statement.
  */
 export async function applyAdt(repo: Repository, sql: Queryable, mapped: MappedAdt, runId: string,
-  extra: readonly SqlPart[]): Promise<AppliedOutcome[]> {
+  extra: readonly SqlPart[], stored: Map<string, Resource | undefined>): Promise<AppliedOutcome[]> {
   const { header, patient, visit, mergedMrn } = mapped;
   const { source } = header;
   const [patientKey, ...others] = resourceKeysOf(mapped);
   const visitKey = visit ? others[0] : undefined;
   const mergedKey = mergedMrn ? others.at(-1) : undefined;
-  const stored = await readStored(sql, resourceKeysOf(mapped));
   const links = mergedKey ? [{ other: { reference: mergedKey }, type: 'replaces' as const }] : [];
   const storedSelf = stored.get(patientKey!) as Patient | undefined;
   const snapshot: SnapshotEvent = { event: header.event, at: header.at };

@@ -8,13 +8,14 @@ import type { ImportReport, RecordOutcome } from '../import-report.ts';
 import type { IngestContext } from '../ingest-context.ts';
 import { Quarantine, type QuarantineReason } from '../quarantine.ts';
 import type { AppliedOutcome } from '../source-writer.ts';
-import { applyAdt, resourceKeysOf } from './adt-apply.ts';
+import { resourceLockKeys } from '../../store/advisory-locks.ts';
+import { applyAdt, openMessage, resourceKeysOf } from './adt-apply.ts';
 import { readAdtHeader, readEnvelope, sourceOf, type HeaderOptions, type Hl7Envelope } from './adt-header.ts';
 import { mapAdt, type MappedAdt } from './adt-message.ts';
 import { buildAck } from './hl7-ack.ts';
 import { ackCodeFor, hl7Invalid, hl7Unsupported, type AckCode } from './hl7-errors.ts';
 import { normaliseMessage } from './hl7-text.ts';
-import { ackPart, lockAndFindPrevious, previousAck, rememberAck, type LoggedAck } from './message-log.ts';
+import { ackPart, previousAck, rememberAck, type LoggedAck } from './message-log.ts';
 import { RunBook } from './run-book.ts';
 
 export interface Hl7IngestorOptions extends HeaderOptions {
@@ -110,11 +111,13 @@ export class Hl7Ingestor {
     for (let attempt = 1; ; attempt++) {
       try {
         const runId = await this.runs.runFor(source);
+        // The message's patient and visit are locked as the transaction begins, so writers of one
+        // patient or visit queue and never deadlock (the keys are sorted, as putMany takes them).
         const done = await this.ctx.repo.transaction(async (repo, sql) => {
-          const previous = await lockAndFindPrevious(sql, resourceKeysOf(mapped), envelope);
+          const { previous, stored } = await openMessage(sql, mapped, envelope);
           if (previous && !this.options.replay) return previous;
-          return applyAdt(repo, sql, mapped, runId, [ackPart(envelope, at, given, this.options.replay === true)]);
-        }, { planOnce: true });
+          return applyAdt(repo, sql, mapped, runId, [ackPart(envelope, at, given, this.options.replay === true)], stored);
+        }, { planOnce: true, locks: resourceLockKeys(resourceKeysOf(mapped)) });
         if (!Array.isArray(done)) return this.repeated(envelope, done);
         const outcome = messageOutcome(done);
         this.runs.record(source, outcome);

@@ -2,7 +2,8 @@
 // so a message sent again is answered with the original ACK and changes nothing.
 import type { Queryable } from '../../store/driver.ts';
 import type { SqlPart } from '../../store/write-resources.ts';
-import { lockKeysSql, markHeld, resourceLockKeys } from '../../store/advisory-locks.ts';
+import type { ReadPart } from '../../store/read-together.ts';
+import { SqlParams } from '../../store/search/search-sql.ts';
 import type { Hl7Envelope } from './adt-header.ts';
 import type { AckCode } from './hl7-errors.ts';
 
@@ -11,29 +12,28 @@ export interface LoggedAck {
   ack: string;
 }
 
-/** The ACK already given for this sender and control id, if any. */
-export async function previousAck(q: Queryable, envelope: Hl7Envelope): Promise<LoggedAck | undefined> {
-  const { rows } = await q.query<{ ack_code: AckCode; ack: string }>(
-    'SELECT ack_code, ack FROM hl7_message WHERE sender = $1 AND control_id = $2', [envelope.sender, envelope.controlId]);
-  return rows[0] ? { code: rows[0].ack_code, ack: rows[0].ack } : undefined;
+function loggedAckSql(envelope: Hl7Envelope, param: (value: unknown) => string): string {
+  return `SELECT ack_code, ack FROM hl7_message WHERE sender = ${param(envelope.sender)}::text AND control_id = ${param(envelope.controlId)}::text`;
 }
 
-/**
- * Takes the transaction's advisory locks on the resources a message will write (`Type/id`, sorted
- * in one statement as putMany takes them, so writers of one patient or visit queue and never
- * deadlock on each other) and, in the same round trip, looks the message up in the log. The locks
- * are remembered for the transaction, so writing those resources does not ask for them again.
- */
-export async function lockAndFindPrevious(sql: Queryable, resourceKeys: readonly string[], envelope: Hl7Envelope): Promise<LoggedAck | undefined> {
-  const locks = resourceLockKeys(resourceKeys);
-  const { rows } = await sql.query<{ ack_code: AckCode | null; ack: string | null }>(
-    `SELECT (${lockKeysSql('$1')}) AS locked, m.ack_code, m.ack
-     FROM (SELECT 1) AS one LEFT JOIN hl7_message m ON m.sender = $2 AND m.control_id = $3`,
-    [locks, envelope.sender, envelope.controlId],
-  );
-  markHeld(sql, locks);
-  const row = rows[0];
-  return row?.ack_code && row.ack ? { code: row.ack_code, ack: row.ack } : undefined;
+const toLogged = (row: { ack_code: AckCode; ack: string } | undefined): LoggedAck | undefined =>
+  row ? { code: row.ack_code, ack: row.ack } : undefined;
+
+/** The ACK already given for this sender and control id, if any. */
+export async function previousAck(q: Queryable, envelope: Hl7Envelope): Promise<LoggedAck | undefined> {
+  const params = new SqlParams();
+  const { rows } = await q.query<{ ack_code: AckCode; ack: string }>(loggedAckSql(envelope, (v) => params.add(v)), params.values);
+  return toLogged(rows[0]);
+}
+
+/** The same look-up as a part of readTogether: a message's first read, after the locks it began with. */
+export function loggedAckPart(envelope: Hl7Envelope): ReadPart {
+  return { name: 'logged ack', columns: [['ack_code', 'text'], ['ack', 'text']], sql: (param) => loggedAckSql(envelope, param) };
+}
+
+/** The ACK loggedAckPart found, if any. */
+export function loggedAckOf(rows: ReadonlyArray<Record<string, unknown>>): LoggedAck | undefined {
+  return toLogged(rows[0] as { ack_code: AckCode; ack: string } | undefined);
 }
 
 /** The ACK log row as a part of the message's write statement; `replace` (a replay that now succeeds) overwrites an earlier AE/AR. */
