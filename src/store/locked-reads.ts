@@ -2,7 +2,7 @@
 // can change them before the transaction ends, so the put that follows takes them instead of
 // reading them again: an HL7 message reads its patient and visit, then writes them, in one
 // statement fewer. Each row is taken once, and any write of the resource forgets it.
-import { holdsResourceLock } from './advisory-locks.ts';
+import { holdsResourceLock, markHeld, resourceLockKeys } from './advisory-locks.ts';
 import type { Queryable } from './driver.ts';
 import type { ReadPart } from './read-together.ts';
 import { SqlParams } from './search/search-sql.ts';
@@ -54,6 +54,16 @@ export function rememberLockedRows(tx: Queryable, keys: readonly string[], rows:
     if (!mine) remembered.set(tx, (mine = new Map()));
     mine.set(key, found.get(key) ?? null);
   }
+}
+
+/**
+ * Resources whose ids this transaction made up (fresh UUIDs): no other writer can know them before it
+ * commits, so writing them takes no lock and reads no stored row, for there is none.
+ */
+export function claimNewResources(tx: Queryable, keys: readonly string[]): void {
+  if (keys.length === 0) return;
+  markHeld(tx, resourceLockKeys(keys));
+  rememberLockedRows(tx, keys, []);
 }
 
 /** Takes (and forgets) the remembered rows of these keys; keys never read are not in the result. */

@@ -5,7 +5,10 @@ import type { Person } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FhirError } from '../../fhir/errors.ts';
 import { NHS_NUMBER_SYSTEM } from '../../fhir/systems.ts';
-import type { SqlRepository } from '../../store/sql-repository.ts';
+import type { Queryable } from '../../store/driver.ts';
+import { SqlRepository } from '../../store/sql-repository.ts';
+import { loadDefinitions } from '../../fhir/definitions.ts';
+import { createSearchParamRegistry } from '../../fhir/search-parameters.ts';
 import { addSourcePatient, pairScore } from '../../../test/support/identity-records.ts';
 import { openTestDatabase, testRepository, type TestDatabase } from '../../../test/support/test-database.ts';
 import type { MatchRecord } from '../match-types.ts';
@@ -15,6 +18,8 @@ import { LINKED_PERSON_TAG, REDIRECTED_TAG } from './person-view.ts';
 
 let db: TestDatabase;
 let repo: SqlRepository;
+const definitions = loadDefinitions();
+const repoOptions = { definitions, registry: createSearchParamRegistry(definitions) };
 beforeAll(async () => {
   db = await openTestDatabase();
   repo = testRepository(db.driver);
@@ -74,6 +79,26 @@ describe('applyLinks', () => {
     expect(await inStore((s) => s.personsOf([...ids, 'build-unknown']))).toEqual(new Map(ids.map((id) => [id, personId])));
     const { rows } = await db.driver.query<{ person_id: string }>('SELECT person_id FROM identity_record WHERE patient_id = ANY($1::text[])', [ids]);
     expect(rows.map((r) => r.person_id)).toEqual([personId, personId, personId]);
+  });
+
+  it('creates a person it made up without locking or reading it, and changes it later in the transaction as any other', async () => {
+    const ids = ['madeup-a', 'madeup-b'];
+    for (const id of ids) await add(id, { family: 'MADE', given: id });
+    const sent: string[] = [];
+    const personId = await repo.transaction(async (_r, sql) => {
+      const q: Queryable = { query: (text, params) => { sent.push(text); return sql.query(text, params); }, exec: (text) => sql.exec(text) };
+      const store = new LinkStore(new SqlRepository(db.driver, repoOptions, q), q);
+      const id = store.newPersonId();
+      await store.applyLinks([auto(ids[0], id, 'sole')], 'sharedcare:matcher');
+      const locksAndReads = sent.filter((t) => t.includes('pg_advisory_xact_lock') || t.startsWith('SELECT r.rid, r.deleted')).length;
+      expect(locksAndReads).toBe(0);
+      // Written now: a second change reads and versions it like any stored person.
+      await store.applyLinks([auto(ids[1], id, 'probabilistic', 12)], 'sharedcare:matcher');
+      return id;
+    });
+    const p = await person(personId);
+    expect(p.meta?.versionId).toBe('2');
+    expect(p.link?.map((l) => l.target.reference)).toEqual(ids.map((id) => `Patient/${id}`));
   });
 
   it('changes nothing when the same links are applied again', async () => {

@@ -37,6 +37,9 @@ function sameLink(current: LinkRow, change: LinkChange): boolean {
 export class LinkStore {
   private readonly repo: Repository;
   private readonly sql: Queryable;
+  /** Person ids newPersonId made up in this transaction, and those of them whose Person is not yet written. */
+  private readonly madeUp = new Set<string>();
+  private readonly unwritten = new Set<string>();
 
   /** `repo` and `sql` must be the two halves of one `Repository.transaction`. */
   constructor(repo: Repository, sql: Queryable) {
@@ -44,8 +47,12 @@ export class LinkStore {
     this.sql = sql;
   }
 
+  /** A new person's id, made up here: no other writer can know it until this transaction commits. */
   newPersonId(): string {
-    return randomUUID();
+    const id = randomUUID();
+    this.madeUp.add(id);
+    this.unwritten.add(id);
+    return id;
   }
 
   /** patient id → person id, for those of the Patients that are linked. */
@@ -80,8 +87,14 @@ export class LinkStore {
     }
     const ids = changes.map((c) => c.patientId);
     const before = await linksOf(this.sql, ids);
-    await lockPersons(this.sql, [...changes.map((c) => c.personId), ...[...before.values()].map((l) => l.personId)]);
-    const current = await linksOf(this.sql, ids, true);
+    // Persons made up here need no lock. With nothing to lock (a new record becoming a new person)
+    // nothing was waited for, so the links read are as current as a second read would be.
+    const toLock = [...changes.map((c) => c.personId), ...[...before.values()].map((l) => l.personId)].filter((p) => !this.madeUp.has(p));
+    let current = before;
+    if (toLock.length > 0) {
+      await lockPersons(this.sql, toLock);
+      current = await linksOf(this.sql, ids, true);
+    }
     const toWrite: LinkChange[] = [];
     const toRefresh: LinkChange[] = [];
     const history: HistoryAppend[] = [];
@@ -123,7 +136,13 @@ export class LinkStore {
       const [only] = byTarget;
       if (byTarget.size === 1 && only) redirects.set(from, { personId: only[0], patientIds: only[1] });
     }
-    await writePersons(this.repo, this.sql, [...written.map((c) => c.personId), ...destinations.keys()], redirects);
+    await this.writePersons([...written.map((c) => c.personId), ...destinations.keys()], redirects);
+  }
+
+  /** Rebuilds the persons; those made up here and not yet written are created without a lock or a read. */
+  private async writePersons(personIds: readonly string[], redirects?: ReadonlyMap<string, Redirect>): Promise<void> {
+    await writePersons(this.repo, this.sql, personIds, redirects, this.unwritten);
+    for (const id of personIds) this.unwritten.delete(id);
   }
 
   /**
@@ -145,7 +164,7 @@ export class LinkStore {
     const change: LinkChange = { patientId, personId, kind: 'auto', basis: 'sole', reason: why };
     await writeLinks(this.sql, [change], actor, [{ patientId, personId, previousPersonId: link.personId, action: 'unlink', kind: 'manual', basis: 'sole', reason: why }]);
     await rules.addRules(this.sql, others.map((o) => [patientId, o.patientId] as const), 'different', actor, why);
-    await writePersons(this.repo, this.sql, [link.personId, personId]);
+    await this.writePersons([link.personId, personId]);
     return personId;
   }
 
@@ -163,7 +182,7 @@ export class LinkStore {
     await deleteLink(this.sql, patientId);
     await appendHistory(this.sql, [{ patientId, previousPersonId: link.personId, action: 'unlink', kind: link.kind, reason: why }], actor);
     await queue.supersedeNaming(this.sql, patientId);
-    await writePersons(this.repo, this.sql, [link.personId]);
+    await this.writePersons([link.personId]);
     return link.personId;
   }
 

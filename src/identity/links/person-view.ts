@@ -6,6 +6,7 @@ import { FhirError } from '../../fhir/errors.ts';
 import { DERIVED_SOURCES, NHS_NUMBER_SYSTEM, NHS_NUMBER_VERIFICATION_EXTENSION, NHS_NUMBER_VERIFICATION_SYSTEM_ENGLAND, SHAREDCARE_CODE_SYSTEM_PREFIX } from '../../fhir/systems.ts';
 import type { Queryable } from '../../store/driver.ts';
 import type { Repository, WriteResult } from '../../store/repository.ts';
+import { claimNewResources } from '../../store/locked-reads.ts';
 import { hydrate, RESOURCE_COLUMNS, type StoredRow } from '../../store/stored-row.ts';
 import type { MatchRecord } from '../match-types.ts';
 import { membersOf } from './link-rows.ts';
@@ -139,7 +140,7 @@ export interface Redirect {
  * records become active views of them; persons without become inactive (following `redirects`).
  */
 export async function writePersons(repo: Repository, sql: Queryable, personIds: Iterable<string>,
-  redirects: ReadonlyMap<string, Redirect> = new Map()): Promise<WriteResult[]> {
+  redirects: ReadonlyMap<string, Redirect> = new Map(), unwritten: ReadonlySet<string> = new Set()): Promise<WriteResult[]> {
   const ids = [...new Set(personIds)].sort();
   const links = await membersOf(sql, ids);
   const sources = await loadSources(sql, links);
@@ -160,5 +161,8 @@ export async function writePersons(repo: Repository, sql: Queryable, personIds: 
       .reduce((a, b) => (ASSURANCE_ORDER.indexOf(a) <= ASSURANCE_ORDER.indexOf(b) ? a : b), 'level4' as Assurance);
     persons.push(buildRetiredPerson(id, redirect && weakest ? { personId: redirect.personId, assurance: weakest } : undefined));
   }
-  return persons.length > 0 ? repo.putMany(persons) : [];
+  if (persons.length === 0) return [];
+  // Persons whose ids this transaction made up, not yet written, have no stored version and no other writer.
+  claimNewResources(sql, persons.filter((p) => unwritten.has(p.id!)).map((p) => `Person/${p.id}`));
+  return repo.putMany(persons);
 }
