@@ -13,7 +13,7 @@ import type { LinkChange } from './links/link-types.ts';
 import type { MatchRecord, PairScore } from './match-types.ts';
 import { PairScorer } from './pair-scorer.ts';
 import { matchRecordFromPatient } from './patient-features.ts';
-import { currentModel, lockBlockingKeys, readArrivalState, recordsAround, recordsByKey, sameFeatures, withTrace, writeRecords, type StoredRecord } from './record-store.ts';
+import { currentModel, lockBlockingKeys, readArrivalState, recordsAround, sameFeatures, withTrace, writeRecordsFindingPartners, type StoredRecord } from './record-store.ts';
 
 export const MATCHER = 'sharedcare:matcher';
 
@@ -85,8 +85,8 @@ export async function linkArrivals(repo: Repository, sql: Queryable, patients: r
   if (changed.length > 0) {
     const keysOf = new Map(changed.map((r) => [r.id, blockingKeys(r)]));
     await lockBlockingKeys(sql, [...keysOf.values()].flat());
-    await writeRecords(sql, changed, keysOf);
-    outcomes.push(...(await placeArrivals(repo, sql, changed, keysOf, stored, linkKinds, actor)));
+    const byKey = await writeRecordsFindingPartners(sql, changed, keysOf);
+    outcomes.push(...(await placeArrivals(repo, sql, changed, keysOf, byKey, stored, linkKinds, actor)));
   }
   await applySourceMerges(repo, sql, patients);
   return outcomes;
@@ -120,11 +120,11 @@ async function placeArrivals(
   sql: Queryable,
   arrivals: readonly MatchRecord[],
   keysOf: ReadonlyMap<string, readonly string[]>,
+  byKey: ReadonlyMap<string, readonly string[]>,
   stored: ReadonlyMap<string, StoredRecord>,
   linkKinds: ReadonlyMap<string, 'auto' | 'manual'>,
   actor: string,
 ): Promise<ArrivalOutcome[]> {
-  const byKey = await recordsByKey(sql, [...new Set([...keysOf.values()].flat())]);
   const candidateIds = new Set<string>();
   for (const ids of byKey.values()) for (const id of ids) candidateIds.add(id);
   for (const r of arrivals) candidateIds.delete(r.id);

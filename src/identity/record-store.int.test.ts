@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { blockingKeys } from './blocking.ts';
 import type { MatchRecord } from './match-types.ts';
-import { readArrivalState, recordsByKey, writeRecords } from './record-store.ts';
+import { readArrivalState, recordsByKey, writeRecords, writeRecordsFindingPartners } from './record-store.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -30,6 +30,24 @@ describe('writeRecords', () => {
     // Keys both versions share are kept, not duplicated.
     const shared = blockingKeys(after).find((k) => k.startsWith('birth-date+forename:'))!;
     expect((await recordsByKey(db.driver, [shared])).get(shared)).toEqual(['rs-1']);
+  });
+
+  it('finds, in the same statement, what recordsByKey finds once the records are written', async () => {
+    const other: MatchRecord = { id: 'rs-2', given: 'NORA', family: 'BATTIE', birthDate: '1931-02-03', postcode: 'LS6 3CD' };
+    await writeRecords(db.driver, [other]);
+    const moved: MatchRecord = { ...after, id: 'rs-3', postcode: 'HD1 2AB' };
+    await writeRecords(db.driver, [moved]);
+    // rs-3 moves to rs-2's postcode: its old postcode key must not count it, its new one must.
+    const arriving: MatchRecord = { ...moved, postcode: 'LS6 3CD' };
+    const keysOf = new Map([[arriving.id, blockingKeys(arriving)]]);
+    const found = await db.driver.transaction((tx) => writeRecordsFindingPartners(tx, [arriving], keysOf));
+    const afterwards = await recordsByKey(db.driver, blockingKeys(arriving));
+    const sorted = (m: Map<string, string[]>) => new Map([...m].map(([k, ids]) => [k, [...ids].sort()]));
+    expect(sorted(found)).toEqual(sorted(afterwards));
+    const postcodeKey = blockingKeys(arriving).find((k) => k.startsWith('postcode+forename:'))!;
+    expect(found.get(postcodeKey)?.sort()).toEqual(['rs-1', 'rs-2', 'rs-3']);
+    const oldKey = blockingKeys(moved).find((k) => k.startsWith('postcode+forename:'))!;
+    expect((await recordsByKey(db.driver, [oldKey])).get(oldKey)).toBeUndefined();
   });
 
   it('reads the stored record, its link kind and a traced NHS number together', async () => {

@@ -79,9 +79,8 @@ export async function recordsAround(sql: Queryable, patientIds: readonly string[
   return new Map(rows.map((row) => [row.patient_id, toStored(row)]));
 }
 
-/** Saves the records' features and replaces their blocking keys (computed here unless the caller has them). */
-export async function writeRecords(sql: Queryable, records: readonly MatchRecord[], keysOf?: ReadonlyMap<string, readonly string[]>): Promise<void> {
-  if (records.length === 0) return;
+/** The records' rows and blocking keys as bound values, and the CTEs writing them (named `fresh`, `saved`, `stale`, `added`). */
+function recordWrite(records: readonly MatchRecord[], keysOf?: ReadonlyMap<string, readonly string[]>): { ctes: string; values: unknown[] } {
   const ids = records.map((r) => r.id);
   const keys: string[] = [];
   const owners: string[] = [];
@@ -91,9 +90,8 @@ export async function writeRecords(sql: Queryable, records: readonly MatchRecord
       owners.push(record.id);
     }
   }
-  // One statement: the records, the keys they no longer have removed, the new ones added.
-  await sql.query(
-    `WITH fresh (key, patient_id) AS (SELECT * FROM unnest($5::text[], $6::text[])),
+  // The records, the keys they no longer have removed, the new ones added.
+  const ctes = `WITH fresh (key, patient_id) AS (SELECT * FROM unnest($5::text[], $6::text[])),
      saved AS (
        INSERT INTO identity_record (patient_id, source, features, nhs_number)
        SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[])
@@ -103,10 +101,36 @@ export async function writeRecords(sql: Queryable, records: readonly MatchRecord
      stale AS (
        DELETE FROM identity_block_key k WHERE k.patient_id = ANY($1::text[])
          AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.key = k.key AND f.patient_id = k.patient_id)
-       RETURNING 1)
-     INSERT INTO identity_block_key (key, patient_id) SELECT key, patient_id FROM fresh ON CONFLICT DO NOTHING`,
-    [ids, records.map((r) => r.source ?? null), records.map((r) => JSON.stringify(r)), records.map((r) => r.nhsNumber ?? null), keys, owners],
+       RETURNING 1),
+     added AS (INSERT INTO identity_block_key (key, patient_id) SELECT key, patient_id FROM fresh ON CONFLICT DO NOTHING RETURNING 1)`;
+  return { ctes, values: [ids, records.map((r) => r.source ?? null), records.map((r) => JSON.stringify(r)), records.map((r) => r.nhsNumber ?? null), keys, owners] };
+}
+
+/** Saves the records' features and replaces their blocking keys (computed here unless the caller has them), in one statement. */
+export async function writeRecords(sql: Queryable, records: readonly MatchRecord[], keysOf?: ReadonlyMap<string, readonly string[]>): Promise<void> {
+  if (records.length === 0) return;
+  const { ctes, values } = recordWrite(records, keysOf);
+  await sql.query(`${ctes} SELECT 1`, values);
+}
+
+/**
+ * writeRecords, and recordsByKey for the records' keys as they are once written, in one statement.
+ * Its SELECT sees the table as the statement began (after the caller's locks on the keys): other
+ * records' keys come from the table, the written records' own from what the statement writes.
+ */
+export async function writeRecordsFindingPartners(sql: Queryable, records: readonly MatchRecord[],
+  keysOf: ReadonlyMap<string, readonly string[]>): Promise<Map<string, string[]>> {
+  if (records.length === 0) return new Map();
+  const { ctes, values } = recordWrite(records, keysOf);
+  const { rows } = await sql.query<{ key: string; ids: string[] }>(
+    `${ctes}
+     SELECT key, array_agg(patient_id) AS ids FROM (
+       SELECT key, patient_id FROM identity_block_key WHERE key = ANY($5::text[]) AND patient_id <> ALL($1::text[])
+       UNION ALL SELECT key, patient_id FROM fresh) AS k
+     GROUP BY key HAVING count(*) <= $7`,
+    [...values, MAX_BLOCK],
   );
+  return new Map(rows.map((row) => [row.key, row.ids]));
 }
 
 /** Removes what matching knew of a record (its features and blocking keys). */
