@@ -10,6 +10,7 @@ import { sourcePatient } from '../../test/support/identity-records.ts';
 import { openTestDatabase, testRepository, type TestDatabase } from '../../test/support/test-database.ts';
 import { linkArrivals } from './linker.ts';
 import { LinkStore } from './links/link-store.ts';
+import { writePersons } from './links/person-view.ts';
 import type { MatchRecord } from './match-types.ts';
 
 let db: TestDatabase;
@@ -100,6 +101,16 @@ describe('linkArrivals', () => {
     await arrive(patient('baby-a', 'hospital', baby));
     const [outcome] = await arrive(patient('baby-b', 'hospital-2', baby));
     expect(outcome!.outcome).toBe('new');
+  });
+
+  it('builds a new person from the record in hand exactly as reading its records back would', async () => {
+    const [outcome] = await arrive(patient('held-a', 'council', { ...MARY, given: 'HELENA', family: 'HELD', nhsNumber: validNhsNumber(999000200), postcode: 'N16 7AB' }));
+    expect(outcome).toMatchObject({ outcome: 'new' });
+    const rebuilt = await repo.transaction((r, sql) => writePersons(r, sql, [outcome!.personId]));
+    expect(rebuilt.map((w) => w.outcome)).toEqual(['unchanged']);
+    const person = (await repo.read('Person', outcome!.personId)) as Person;
+    expect(person.link).toEqual([{ target: { reference: 'Patient/held-a' }, assurance: 'level1' }]);
+    expect(person.name?.[0]?.family).toBe('Held');
   });
 
   it('changes nothing when the same record arrives again', async () => {

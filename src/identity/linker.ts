@@ -8,7 +8,7 @@ import type { Queryable } from '../store/driver.ts';
 import type { Repository } from '../store/repository.ts';
 import { blockingKeys } from './blocking.ts';
 import { EncodedRecords } from './encoded-records.ts';
-import { LinkStore } from './links/link-store.ts';
+import { LinkStore, type HeldRecords } from './links/link-store.ts';
 import type { LinkChange } from './links/link-types.ts';
 import type { MatchRecord, PairScore } from './match-types.ts';
 import { PairScorer } from './pair-scorer.ts';
@@ -86,7 +86,9 @@ export async function linkArrivals(repo: Repository, sql: Queryable, patients: r
     const keysOf = new Map(changed.map((r) => [r.id, blockingKeys(r)]));
     await lockBlockingKeys(sql, [...keysOf.values()].flat());
     const byKey = await writeRecordsFindingPartners(sql, changed, keysOf);
-    outcomes.push(...(await placeArrivals(repo, sql, changed, keysOf, byKey, stored, linkKinds, actor)));
+    const patientOf = new Map(patients.map((p) => [p.id!, p]));
+    const held: HeldRecords = new Map(changed.map((r) => [r.id, { patient: patientOf.get(r.id)!, record: r }]));
+    outcomes.push(...(await placeArrivals(repo, sql, changed, keysOf, byKey, held, stored, linkKinds, actor)));
   }
   await applySourceMerges(repo, sql, patients);
   return outcomes;
@@ -121,6 +123,7 @@ async function placeArrivals(
   arrivals: readonly MatchRecord[],
   keysOf: ReadonlyMap<string, readonly string[]>,
   byKey: ReadonlyMap<string, readonly string[]>,
+  held: HeldRecords,
   stored: ReadonlyMap<string, StoredRecord>,
   linkKinds: ReadonlyMap<string, 'auto' | 'manual'>,
   actor: string,
@@ -190,7 +193,7 @@ async function placeArrivals(
     const outcome = manual ? 'kept' : match ? 'linked' : 'new';
     outcomes.push({ patientId: arrival.id, personId, outcome, ...(match ? { match } : {}), reviews: queued });
   }
-  await store.applyLinks(changes, actor);
+  await store.applyLinks(changes, actor, held);
   // A refused link (it would join two NHS numbers) is queued as a review like any other.
   if (reviews.length > 0) await store.upsertCandidates(reviews.map((r) => (r.decision === 'link' ? { ...r, decision: 'review' } : r)));
   for (const personId of new Set(changes.filter((c) => c.basis !== 'sole').map((c) => c.personId))) await store.supersedeCandidatesWithin(personId);

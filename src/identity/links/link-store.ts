@@ -2,11 +2,11 @@
 // queue, reviewers' rules and the history of every change. Works inside one store transaction so
 // links, history and the rebuilt Person resources commit together.
 import { randomUUID } from 'node:crypto';
-import type { Person } from '@medplum/fhirtypes';
+import type { Patient, Person } from '@medplum/fhirtypes';
 import { FhirError, invalid } from '../../fhir/errors.ts';
 import type { Queryable } from '../../store/driver.ts';
 import type { Repository } from '../../store/repository.ts';
-import type { PairScore } from '../match-types.ts';
+import type { MatchRecord, PairScore } from '../match-types.ts';
 import * as queue from './candidate-queue.ts';
 import { forgetRecord } from '../record-store.ts';
 import { appendHistory, deleteLink, linksOf, lockPersons, membersOf, readHistory, refreshLinkScores, writeLinks, type HistoryAppend } from './link-rows.ts';
@@ -14,7 +14,8 @@ import type {
   Actor, Candidate, CandidateQuery, CandidateStatus, CandidateUpsert, HistoryQuery, LinkAction, LinkChange, LinkHistoryEntry, LinkRow,
   LinkRule, ReviewDecision, RuleKind,
 } from './link-types.ts';
-import { writePersons, type Redirect } from './person-view.ts';
+import { writePersons, type PersonWriteOptions, type Redirect } from './person-view.ts';
+import type { PersonSource } from './survivorship.ts';
 import * as rules from './rule-table.ts';
 
 /** What a reviewer's decision did. */
@@ -33,6 +34,9 @@ function requireReason(reason: string | undefined, location = 'reason'): string 
 function sameLink(current: LinkRow, change: LinkChange): boolean {
   return current.personId === change.personId && current.kind === change.kind && current.basis === change.basis;
 }
+
+/** Records a caller already holds, by patient id: the Patient as written and its match features. */
+export type HeldRecords = ReadonlyMap<string, { patient: Patient; record: MatchRecord }>;
 
 export class LinkStore {
   private readonly repo: Repository;
@@ -75,11 +79,11 @@ export class LinkStore {
    * Links each Patient to its person, recording history, then rebuilds every affected Person
    * once. An automatic change never touches a manual link (manual decisions stick).
    */
-  async applyLinks(changes: LinkChange[], actor: Actor): Promise<void> {
-    await this.apply(changes, actor);
+  async applyLinks(changes: LinkChange[], actor: Actor, held?: HeldRecords): Promise<void> {
+    await this.apply(changes, actor, undefined, held);
   }
 
-  private async apply(changes: readonly LinkChange[], actor: Actor, action?: LinkAction): Promise<void> {
+  private async apply(changes: readonly LinkChange[], actor: Actor, action?: LinkAction, held: HeldRecords = new Map()): Promise<void> {
     const seen = new Set<string>();
     for (const c of changes) {
       if (seen.has(c.patientId)) throw invalid('IDENTITY_LINK_REPEATED', `Patient/${c.patientId} is linked twice in one change`, 'patient');
@@ -118,11 +122,28 @@ export class LinkStore {
     await refreshLinkScores(this.sql, toRefresh);
     if (toWrite.length === 0) return;
     await writeLinks(this.sql, toWrite, actor, history);
-    await this.rebuild(toWrite, current);
+    await this.rebuild(toWrite, current, this.inHand(toWrite, actor, held));
+  }
+
+  /** New persons (made up here, not yet written) whose every record the caller holds, as sources to build them from. */
+  private inHand(written: readonly LinkChange[], actor: Actor, held: HeldRecords): Map<string, PersonSource[]> {
+    const byPerson = new Map<string, LinkChange[]>();
+    for (const c of written) if (this.unwritten.has(c.personId)) byPerson.set(c.personId, [...(byPerson.get(c.personId) ?? []), c]);
+    const inHand = new Map<string, PersonSource[]>();
+    const decidedAt = new Date().toISOString();
+    for (const [personId, changes] of byPerson) {
+      if (!changes.every((c) => held.has(c.patientId))) continue;
+      inHand.set(personId, changes.map((c) => ({
+        link: { patientId: c.patientId, personId, kind: c.kind, basis: c.basis, ...(c.weight !== undefined ? { weight: c.weight } : {}),
+          ...(c.explanation ? { explanation: c.explanation } : {}), decidedBy: actor, ...(c.reason ? { reason: c.reason } : {}), decidedAt },
+        ...held.get(c.patientId)!,
+      })));
+    }
+    return inHand;
   }
 
   /** Rebuilds the persons records left and joined; an emptied person redirects to where all its records went. */
-  private async rebuild(written: readonly LinkChange[], previous: ReadonlyMap<string, LinkRow>): Promise<void> {
+  private async rebuild(written: readonly LinkChange[], previous: ReadonlyMap<string, LinkRow>, inHand: ReadonlyMap<string, PersonSource[]>): Promise<void> {
     const destinations = new Map<string, Map<string, string[]>>();
     for (const change of written) {
       const from = previous.get(change.patientId)?.personId;
@@ -136,12 +157,12 @@ export class LinkStore {
       const [only] = byTarget;
       if (byTarget.size === 1 && only) redirects.set(from, { personId: only[0], patientIds: only[1] });
     }
-    await this.writePersons([...written.map((c) => c.personId), ...destinations.keys()], redirects);
+    await this.writePersons([...written.map((c) => c.personId), ...destinations.keys()], { redirects, inHand });
   }
 
   /** Rebuilds the persons; those made up here and not yet written are created without a lock or a read. */
-  private async writePersons(personIds: readonly string[], redirects?: ReadonlyMap<string, Redirect>): Promise<void> {
-    await writePersons(this.repo, this.sql, personIds, redirects, this.unwritten);
+  private async writePersons(personIds: readonly string[], options: Omit<PersonWriteOptions, 'unwritten'> = {}): Promise<void> {
+    await writePersons(this.repo, this.sql, personIds, { ...options, unwritten: this.unwritten });
     for (const id of personIds) this.unwritten.delete(id);
   }
 

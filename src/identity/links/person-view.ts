@@ -135,15 +135,27 @@ export interface Redirect {
   patientIds: readonly string[];
 }
 
+export interface PersonWriteOptions {
+  /** Where emptied persons' records went (see Redirect). */
+  redirects?: ReadonlyMap<string, Redirect>;
+  /** Persons whose ids this transaction made up, not yet written: they have no stored version and no other writer. */
+  unwritten?: ReadonlySet<string>;
+  /** Of those, persons whose every record the caller holds (link, Patient and features): built without reading them back. */
+  inHand?: ReadonlyMap<string, readonly PersonSource[]>;
+}
+
 /**
  * Rebuilds each person once from its current links and writes them in one put: persons with
  * records become active views of them; persons without become inactive (following `redirects`).
  */
 export async function writePersons(repo: Repository, sql: Queryable, personIds: Iterable<string>,
-  redirects: ReadonlyMap<string, Redirect> = new Map(), unwritten: ReadonlySet<string> = new Set()): Promise<WriteResult[]> {
+  options: PersonWriteOptions = {}): Promise<WriteResult[]> {
+  const redirects = options.redirects ?? new Map<string, Redirect>();
+  const unwritten = options.unwritten ?? new Set<string>();
+  const inHand = options.inHand ?? new Map<string, readonly PersonSource[]>();
   const ids = [...new Set(personIds)].sort();
-  const links = await membersOf(sql, ids);
-  const sources = await loadSources(sql, links);
+  const toRead = ids.filter((id) => !inHand.has(id));
+  const sources = [...(toRead.length > 0 ? await loadSources(sql, await membersOf(sql, toRead)) : []), ...[...inHand.values()].flat()];
   const byPerson = new Map<string, PersonSource[]>();
   for (const s of sources) byPerson.set(s.link.personId, [...(byPerson.get(s.link.personId) ?? []), s]);
   const assuranceOfPatient = new Map(sources.map((s) => [s.link.patientId, assuranceOf(s)]));
@@ -162,7 +174,6 @@ export async function writePersons(repo: Repository, sql: Queryable, personIds: 
     persons.push(buildRetiredPerson(id, redirect && weakest ? { personId: redirect.personId, assurance: weakest } : undefined));
   }
   if (persons.length === 0) return [];
-  // Persons whose ids this transaction made up, not yet written, have no stored version and no other writer.
   claimNewResources(sql, persons.filter((p) => unwritten.has(p.id!)).map((p) => `Person/${p.id}`));
   return repo.putMany(persons);
 }
