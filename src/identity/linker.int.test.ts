@@ -5,7 +5,10 @@ import type { Patient, Person } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nhsNumberCheckDigit } from '../fhir/nhs-number.ts';
 import { SOURCE_SYSTEM_PREFIX } from '../fhir/systems.ts';
-import type { SqlRepository } from '../store/sql-repository.ts';
+import { loadDefinitions } from '../fhir/definitions.ts';
+import { createSearchParamRegistry } from '../fhir/search-parameters.ts';
+import type { Queryable } from '../store/driver.ts';
+import { SqlRepository } from '../store/sql-repository.ts';
 import { sourcePatient } from '../../test/support/identity-records.ts';
 import { openTestDatabase, testRepository, type TestDatabase } from '../../test/support/test-database.ts';
 import { linkArrivals } from './linker.ts';
@@ -15,6 +18,8 @@ import type { MatchRecord } from './match-types.ts';
 
 let db: TestDatabase;
 let repo: SqlRepository;
+const definitions = loadDefinitions();
+const repoOptions = { definitions, registry: createSearchParamRegistry(definitions) };
 beforeAll(async () => {
   db = await openTestDatabase();
   repo = testRepository(db.driver);
@@ -111,6 +116,25 @@ describe('linkArrivals', () => {
     const person = (await repo.read('Person', outcome!.personId)) as Person;
     expect(person.link).toEqual([{ target: { reference: 'Patient/held-a' }, assurance: 'level1' }]);
     expect(person.name?.[0]?.family).toBe('Held');
+  });
+
+  it('places a record of a new person in five statements: state, key locks, record and partners, links, Person', async () => {
+    const arriving = patient('lean-a', 'council', { given: 'LEONORA', family: 'LEANDERSSON', birthDate: '1911-11-11', sex: 'F', postcode: 'ZE2 9QQ' });
+    const sent: string[] = [];
+    await repo.transaction(async (r, sql) => {
+      await r.putMany([arriving]);
+      const q: Queryable = { query: (text, params) => { sent.push(text.trim().slice(0, 40)); return sql.query(text, params); }, exec: (text) => sql.exec(text) };
+      const [outcome] = await linkArrivals(new SqlRepository(db.driver, repoOptions, q), q, [arriving]);
+      expect(outcome).toMatchObject({ outcome: 'new' });
+    });
+    expect(sent).toEqual([
+      expect.stringMatching(/^SELECT p\.id, r\.patient_id/), // readArrivalState
+      expect.stringMatching(/^SELECT count\(pg_advisory_xact_lock/), // the blocking keys
+      expect.stringMatching(/^WITH fresh/), // record, keys and partners
+      expect.stringMatching(/^WITH c AS/), // link, history
+      expect.stringMatching(/^WITH new_rids/), // the Person
+    ]);
+    expect(((await repo.read('Person', (await personOf('lean-a'))!)) as Person).link).toHaveLength(1);
   });
 
   it('changes nothing when the same record arrives again', async () => {

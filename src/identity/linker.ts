@@ -87,7 +87,7 @@ export async function linkArrivals(repo: Repository, sql: Queryable, patients: r
     await lockBlockingKeys(sql, [...keysOf.values()].flat());
     const byKey = await writeRecordsFindingPartners(sql, changed, keysOf);
     const patientOf = new Map(patients.map((p) => [p.id!, p]));
-    const held: HeldRecords = new Map(changed.map((r) => [r.id, { patient: patientOf.get(r.id)!, record: r }]));
+    const held: HeldRecords = new Map(changed.map((r) => [r.id, { patient: patientOf.get(r.id)!, record: r, linked: linkKinds.has(r.id) }]));
     outcomes.push(...(await placeArrivals(repo, sql, changed, keysOf, byKey, held, stored, linkKinds, actor)));
   }
   await applySourceMerges(repo, sql, patients);

@@ -35,8 +35,11 @@ function sameLink(current: LinkRow, change: LinkChange): boolean {
   return current.personId === change.personId && current.kind === change.kind && current.basis === change.basis;
 }
 
-/** Records a caller already holds, by patient id: the Patient as written and its match features. */
-export type HeldRecords = ReadonlyMap<string, { patient: Patient; record: MatchRecord }>;
+/**
+ * Records a caller already holds, by patient id: the Patient as written, its match features, and
+ * whether it was linked to a person when the caller read its state in this transaction.
+ */
+export type HeldRecords = ReadonlyMap<string, { patient: Patient; record: MatchRecord; linked: boolean }>;
 
 export class LinkStore {
   private readonly repo: Repository;
@@ -90,7 +93,9 @@ export class LinkStore {
       seen.add(c.patientId);
     }
     const ids = changes.map((c) => c.patientId);
-    const before = await linksOf(this.sql, ids);
+    // Records the caller read as unlinked have no link to read again (no lock guards either read).
+    const unread = ids.filter((id) => held.get(id)?.linked !== false);
+    const before = unread.length > 0 ? await linksOf(this.sql, unread) : new Map<string, LinkRow>();
     // Persons made up here need no lock. With nothing to lock (a new record becoming a new person)
     // nothing was waited for, so the links read are as current as a second read would be.
     const toLock = [...changes.map((c) => c.personId), ...[...before.values()].map((l) => l.personId)].filter((p) => !this.madeUp.has(p));
@@ -136,7 +141,7 @@ export class LinkStore {
       inHand.set(personId, changes.map((c) => ({
         link: { patientId: c.patientId, personId, kind: c.kind, basis: c.basis, ...(c.weight !== undefined ? { weight: c.weight } : {}),
           ...(c.explanation ? { explanation: c.explanation } : {}), decidedBy: actor, ...(c.reason ? { reason: c.reason } : {}), decidedAt },
-        ...held.get(c.patientId)!,
+        patient: held.get(c.patientId)!.patient, record: held.get(c.patientId)!.record,
       })));
     }
     return inHand;
