@@ -118,7 +118,7 @@ describe('linkArrivals', () => {
     expect(person.name?.[0]?.family).toBe('Held');
   });
 
-  it('places a record of a new person in five statements: state, key locks, record and partners, links, Person', async () => {
+  it('places a record of a new person in four statements: state, key locks, record and partners, Person with its link', async () => {
     const arriving = patient('lean-a', 'council', { given: 'LEONORA', family: 'LEANDERSSON', birthDate: '1911-11-11', sex: 'F', postcode: 'ZE2 9QQ' });
     const sent: string[] = [];
     await repo.transaction(async (r, sql) => {
@@ -131,10 +131,14 @@ describe('linkArrivals', () => {
       expect.stringMatching(/^SELECT p\.id, r\.patient_id/), // readArrivalState
       expect.stringMatching(/^SELECT count\(pg_advisory_xact_lock/), // the blocking keys
       expect.stringMatching(/^WITH fresh/), // record, keys and partners
-      expect.stringMatching(/^WITH c AS/), // link, history
-      expect.stringMatching(/^WITH new_rids/), // the Person
+      expect.stringMatching(/^WITH new_rids/), // the Person, its link, the history
     ]);
-    expect(((await repo.read('Person', (await personOf('lean-a'))!)) as Person).link).toHaveLength(1);
+    const personId = (await personOf('lean-a'))!;
+    expect(((await repo.read('Person', personId)) as Person).link).toHaveLength(1);
+    const { rows } = await db.driver.query<{ person_id: string }>("SELECT person_id FROM identity_record WHERE patient_id = 'lean-a'");
+    expect(rows).toEqual([{ person_id: personId }]);
+    const history = await repo.transaction((r, sql) => new LinkStore(r, sql).history({ patientId: 'lean-a' }));
+    expect(history.map((h) => [h.action, h.personId, h.basis])).toEqual([['link', personId, 'sole']]);
   });
 
   it('changes nothing when the same record arrives again', async () => {

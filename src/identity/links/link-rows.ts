@@ -4,6 +4,7 @@ import { lockKeys } from '../../store/advisory-locks.ts';
 import type { Queryable } from '../../store/driver.ts';
 import { hash64 } from '../../store/hash.ts';
 import { toInstant } from '../../store/stored-row.ts';
+import { writeVersions, type SqlPart } from '../../store/write-resources.ts';
 import type { PairScore } from '../match-types.ts';
 import type { Actor, HistoryQuery, LinkAction, LinkBasis, LinkChange, LinkHistoryEntry, LinkKind, LinkRow } from './link-types.ts';
 
@@ -101,35 +102,38 @@ export async function deleteLink(sql: Queryable, patientId: string): Promise<voi
 }
 
 /**
- * Writes the links (insert or replace), moves each identity_record to its new person and appends
- * the decisions to the history, in one statement.
+ * The links (insert or replace), each identity_record moved to its new person and the decisions
+ * appended to the history, as parts of one write statement (store/write-resources.ts): on their own
+ * (writeLinks), or alongside the Persons they change.
  */
-export async function writeLinks(sql: Queryable, changes: readonly LinkChange[], actor: Actor, history: readonly HistoryAppend[] = []): Promise<void> {
-  if (changes.length === 0) {
-    await appendHistory(sql, history, actor);
-    return;
-  }
-  const rows = changes.map((c) => ({
-    patient_id: c.patientId, person_id: c.personId, kind: c.kind, basis: c.basis,
-    weight: c.weight ?? null, explanation: c.explanation ?? null, reason: c.reason ?? null,
-  }));
-  await sql.query(
-    `WITH c AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS c(patient_id text, person_id text, kind text, basis text, weight double precision, explanation jsonb, reason text)),
-     links AS (
-       INSERT INTO identity_link (patient_id, person_id, kind, basis, weight, explanation, decided_by, reason, decided_at)
-       SELECT c.patient_id, c.person_id, c.kind, c.basis, c.weight, c.explanation, $2, c.reason, now() FROM c
+export function linkWriteParts(changes: readonly LinkChange[], actor: Actor, history: readonly HistoryAppend[] = []): SqlPart[] {
+  const parts: SqlPart[] = [];
+  if (changes.length > 0) {
+    const rows = JSON.stringify(changes.map((c) => ({
+      patient_id: c.patientId, person_id: c.personId, kind: c.kind, basis: c.basis,
+      weight: c.weight ?? null, explanation: c.explanation ?? null, reason: c.reason ?? null,
+    })));
+    const changed = (param: (value: unknown) => string) =>
+      `jsonb_to_recordset(${param(rows)}::jsonb) AS c(patient_id text, person_id text, kind text, basis text, weight double precision, explanation jsonb, reason text)`;
+    parts.push((param) => `INSERT INTO identity_link (patient_id, person_id, kind, basis, weight, explanation, decided_by, reason, decided_at)
+       SELECT c.patient_id, c.person_id, c.kind, c.basis, c.weight, c.explanation, ${param(actor)}, c.reason, now() FROM ${changed(param)}
        ON CONFLICT (patient_id) DO UPDATE SET person_id = EXCLUDED.person_id, kind = EXCLUDED.kind, basis = EXCLUDED.basis,
          weight = EXCLUDED.weight, explanation = EXCLUDED.explanation, decided_by = EXCLUDED.decided_by,
-         reason = EXCLUDED.reason, decided_at = EXCLUDED.decided_at
-       RETURNING 1),
-     history AS (${historyInsert('$3', '$2')} RETURNING 1)
-     UPDATE identity_record r SET person_id = c.person_id, updated_at = now()
-     FROM c WHERE r.patient_id = ANY($4::text[]) AND r.patient_id = c.patient_id AND r.person_id IS DISTINCT FROM c.person_id`,
-    // The ids again as an array, so the records are found by key: joined to the JSON rows alone, a plan
-    // made once (planOnce) reads every record to find the one an HL7 message links.
-    [JSON.stringify(rows), actor, historyDocument(history), changes.map((c) => c.patientId)],
-  );
+         reason = EXCLUDED.reason, decided_at = EXCLUDED.decided_at`);
+    // The records are found by key (the ids as an array): joined to the JSON rows alone, a plan made
+    // once (planOnce) reads every record to find the one an HL7 message links.
+    parts.push((param) => `UPDATE identity_record r SET person_id = c.person_id, updated_at = now()
+       FROM ${changed(param)}
+       WHERE r.patient_id = ANY(${param(changes.map((c) => c.patientId))}::text[]) AND r.patient_id = c.patient_id
+         AND r.person_id IS DISTINCT FROM c.person_id`);
+  }
+  if (history.length > 0) parts.push((param) => historyInsert(param(historyDocument(history)), param(actor)));
+  return parts;
+}
+
+/** Writes the links, moves the records and appends the history (linkWriteParts), in one statement. */
+export async function writeLinks(sql: Queryable, changes: readonly LinkChange[], actor: Actor, history: readonly HistoryAppend[] = []): Promise<void> {
+  await writeVersions(sql, [], linkWriteParts(changes, actor, history));
 }
 
 /** Refreshes weight and explanation of links whose person, kind and basis stay as they are. */

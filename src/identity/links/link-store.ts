@@ -9,7 +9,7 @@ import type { Repository } from '../../store/repository.ts';
 import type { MatchRecord, PairScore } from '../match-types.ts';
 import * as queue from './candidate-queue.ts';
 import { forgetRecord } from '../record-store.ts';
-import { appendHistory, deleteLink, linksOf, lockPersons, membersOf, readHistory, refreshLinkScores, writeLinks, type HistoryAppend } from './link-rows.ts';
+import { appendHistory, deleteLink, linksOf, linkWriteParts, lockPersons, membersOf, readHistory, refreshLinkScores, writeLinks, type HistoryAppend } from './link-rows.ts';
 import type {
   Actor, Candidate, CandidateQuery, CandidateStatus, CandidateUpsert, HistoryQuery, LinkAction, LinkChange, LinkHistoryEntry, LinkRow,
   LinkRule, ReviewDecision, RuleKind,
@@ -126,8 +126,14 @@ export class LinkStore {
     }
     await refreshLinkScores(this.sql, toRefresh);
     if (toWrite.length === 0) return;
+    const inHand = this.inHand(toWrite, actor, held);
+    // Only new persons, built from records in hand: nothing is read back, so the links travel in the Persons' own write.
+    if (toWrite.every((c) => inHand.has(c.personId) && !current.has(c.patientId))) {
+      await this.writePersons([...inHand.keys()], { inHand, alongside: linkWriteParts(toWrite, actor, history) });
+      return;
+    }
     await writeLinks(this.sql, toWrite, actor, history);
-    await this.rebuild(toWrite, current, this.inHand(toWrite, actor, held));
+    await this.rebuild(toWrite, current, inHand);
   }
 
   /** New persons (made up here, not yet written) whose every record the caller holds, as sources to build them from. */

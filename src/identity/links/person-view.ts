@@ -8,6 +8,7 @@ import type { Queryable } from '../../store/driver.ts';
 import type { Repository, WriteResult } from '../../store/repository.ts';
 import { claimNewResources } from '../../store/locked-reads.ts';
 import { hydrate, RESOURCE_COLUMNS, type StoredRow } from '../../store/stored-row.ts';
+import type { SqlPart } from '../../store/write-resources.ts';
 import type { MatchRecord } from '../match-types.ts';
 import { membersOf } from './link-rows.ts';
 import type { LinkRow } from './link-types.ts';
@@ -142,6 +143,8 @@ export interface PersonWriteOptions {
   unwritten?: ReadonlySet<string>;
   /** Of those, persons whose every record the caller holds (link, Patient and features): built without reading them back. */
   inHand?: ReadonlyMap<string, readonly PersonSource[]>;
+  /** Statements to run in the same write as the Persons (their links, when nothing had to be read back). */
+  alongside?: readonly SqlPart[];
 }
 
 /**
@@ -173,7 +176,7 @@ export async function writePersons(repo: Repository, sql: Queryable, personIds: 
       .reduce((a, b) => (ASSURANCE_ORDER.indexOf(a) <= ASSURANCE_ORDER.indexOf(b) ? a : b), 'level4' as Assurance);
     persons.push(buildRetiredPerson(id, redirect && weakest ? { personId: redirect.personId, assurance: weakest } : undefined));
   }
-  if (persons.length === 0) return [];
+  if (persons.length === 0 && !options.alongside?.length) return [];
   claimNewResources(sql, persons.filter((p) => unwritten.has(p.id!)).map((p) => `Person/${p.id}`));
-  return repo.putMany(persons);
+  return repo.putMany(persons, { ...(options.alongside ? { alongside: options.alongside } : {}) });
 }
