@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Patient, Resource } from '@medplum/fhirtypes';
 import { linkArrivals } from '../identity/linker.ts';
 import type { Queryable } from '../store/driver.ts';
+import { ReadEarlier } from '../store/read-earlier.ts';
 import type { ReadPart } from '../store/read-together.ts';
 import { SqlParams } from '../store/search/search-sql.ts';
 import type { Repository } from '../store/repository.ts';
@@ -68,17 +69,14 @@ export function registryPart(source: string, records: readonly RecordKey[]): Rea
   };
 }
 
-// Registry rows read earlier in a transaction (`null`: read, and absent), each taken once by the write.
-// Keyed by the transaction's own Queryable, as the advisory locks are.
-const readEarlier = new WeakMap<Queryable, Map<string, RegistryRow | null>>();
+// Registry rows read earlier in a transaction, each taken once by the write.
+const readEarlier = new ReadEarlier<RegistryRow>();
 const readKeyOf = (source: string, r: RecordKey): string => `${source}\u0000${keyOf(r.recordType, r.localId)}`;
 
 /** Remembers what registryPart found for these records, for the write that follows in the transaction. */
 export function rememberRegistryRows(tx: Queryable, source: string, records: readonly RecordKey[], rows: ReadonlyArray<Record<string, unknown>>): void {
   const found = new Map((rows as unknown as RegistryRow[]).map((row) => [keyOf(row.record_type, row.local_id), row]));
-  let mine = readEarlier.get(tx);
-  if (!mine) readEarlier.set(tx, (mine = new Map()));
-  for (const r of records) mine.set(readKeyOf(source, r), found.get(keyOf(r.recordType, r.localId)) ?? null);
+  for (const r of records) readEarlier.remember(tx, readKeyOf(source, r), found.get(keyOf(r.recordType, r.localId)) ?? null);
 }
 
 export class SourceWriter {
@@ -155,15 +153,9 @@ export class SourceWriter {
   /** The registry rows of the records: those the transaction read with its locks, the rest read now. */
   private async lookup(sql: Queryable, records: readonly MappedRecord[]): Promise<Map<string, RegistryRow>> {
     const known = new Map<string, RegistryRow>();
-    const mine = readEarlier.get(sql);
-    const unread = records.filter((r) => {
-      const key = readKeyOf(this.source, r);
-      if (!mine?.has(key)) return true;
-      const row = mine.get(key);
-      mine.delete(key);
-      if (row) known.set(keyOf(r.recordType, r.localId), row);
-      return false;
-    });
+    const taken = readEarlier.take(sql, records.map((r) => readKeyOf(this.source, r)));
+    for (const row of taken.values()) if (row) known.set(keyOf(row.record_type, row.local_id), row);
+    const unread = records.filter((r) => !taken.has(readKeyOf(this.source, r)));
     if (unread.length === 0) return known;
     const params = new SqlParams();
     const { rows } = await sql.query<RegistryRow>(registrySql(this.source, unread, (v) => params.add(v)), params.values);

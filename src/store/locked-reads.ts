@@ -4,6 +4,7 @@
 // statement fewer. Each row is taken once, and any write of the resource forgets it.
 import { holdsResourceLock, markHeld, resourceLockKeys } from './advisory-locks.ts';
 import type { Queryable } from './driver.ts';
+import { ReadEarlier } from './read-earlier.ts';
 import type { ReadPart } from './read-together.ts';
 import { SqlParams } from './search/search-sql.ts';
 import { RESOURCE_COLUMNS, type StoredRow } from './stored-row.ts';
@@ -42,18 +43,12 @@ export function currentRowsPart(keys: readonly string[]): ReadPart {
   };
 }
 
-// `null`: read, and not stored. Keyed by the transaction's own Queryable, as the advisory locks are.
-const remembered = new WeakMap<Queryable, Map<string, LockedRow | null>>();
+const remembered = new ReadEarlier<LockedRow>();
 
 /** Remembers what a read of `Type/id` keys found, for the keys whose locks the transaction holds. */
 export function rememberLockedRows(tx: Queryable, keys: readonly string[], rows: readonly LockedRow[]): void {
   const found = new Map(rows.map((row) => [`${row.type}/${row.id}`, row]));
-  for (const key of keys) {
-    if (!holdsResourceLock(tx, key)) continue;
-    let mine = remembered.get(tx);
-    if (!mine) remembered.set(tx, (mine = new Map()));
-    mine.set(key, found.get(key) ?? null);
-  }
+  for (const key of keys) if (holdsResourceLock(tx, key)) remembered.remember(tx, key, found.get(key) ?? null);
 }
 
 /**
@@ -66,21 +61,12 @@ export function claimNewResources(tx: Queryable, keys: readonly string[]): void 
   rememberLockedRows(tx, keys, []);
 }
 
-/** Takes (and forgets) the remembered rows of these keys; keys never read are not in the result. */
+/** Takes (and forgets) the remembered rows of these keys (`null`: not stored); keys never read are not in the result. */
 export function takeLockedRows(tx: Queryable, keys: readonly string[]): Map<string, LockedRow | null> {
-  const mine = remembered.get(tx);
-  const taken = new Map<string, LockedRow | null>();
-  if (!mine) return taken;
-  for (const key of keys) {
-    if (!mine.has(key)) continue;
-    taken.set(key, mine.get(key)!);
-    mine.delete(key);
-  }
-  return taken;
+  return remembered.take(tx, keys);
 }
 
 /** Forgets rows a write is about to change. */
 export function forgetLockedRows(tx: Queryable, keys: Iterable<string>): void {
-  const mine = remembered.get(tx);
-  if (mine) for (const key of keys) mine.delete(key);
+  remembered.forget(tx, keys);
 }

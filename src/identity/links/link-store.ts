@@ -144,11 +144,12 @@ export class LinkStore {
     const decidedAt = new Date().toISOString();
     for (const [personId, changes] of byPerson) {
       if (!changes.every((c) => held.has(c.patientId))) continue;
-      inHand.set(personId, changes.map((c) => ({
-        link: { patientId: c.patientId, personId, kind: c.kind, basis: c.basis, ...(c.weight !== undefined ? { weight: c.weight } : {}),
-          ...(c.explanation ? { explanation: c.explanation } : {}), decidedBy: actor, ...(c.reason ? { reason: c.reason } : {}), decidedAt },
-        patient: held.get(c.patientId)!.patient, record: held.get(c.patientId)!.record,
-      })));
+      inHand.set(personId, changes.map((c) => {
+        const { patient, record } = held.get(c.patientId)!;
+        const link: LinkRow = { patientId: c.patientId, personId, kind: c.kind, basis: c.basis, ...(c.weight !== undefined ? { weight: c.weight } : {}),
+          ...(c.explanation ? { explanation: c.explanation } : {}), decidedBy: actor, ...(c.reason ? { reason: c.reason } : {}), decidedAt };
+        return { link, patient, record };
+      }));
     }
     return inHand;
   }

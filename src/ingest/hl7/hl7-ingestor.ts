@@ -4,11 +4,11 @@
 // nothing and gets its original acknowledgement again. One transaction per message.
 import { Hl7Message } from '@medplum/core';
 import { FhirError } from '../../fhir/errors.ts';
+import { resourceLockKeys } from '../../store/advisory-locks.ts';
 import type { ImportReport, RecordOutcome } from '../import-report.ts';
 import type { IngestContext } from '../ingest-context.ts';
 import { Quarantine, type QuarantineReason } from '../quarantine.ts';
 import type { AppliedOutcome } from '../source-writer.ts';
-import { resourceLockKeys } from '../../store/advisory-locks.ts';
 import { applyAdt, openMessage, resourceKeysOf } from './adt-apply.ts';
 import { readAdtHeader, readEnvelope, sourceOf, type HeaderOptions, type Hl7Envelope } from './adt-header.ts';
 import { mapAdt, type MappedAdt } from './adt-message.ts';
